@@ -1,0 +1,177 @@
+"""The application factory: `create_app(config)` builds an app in small named steps."""
+
+from __future__ import annotations
+
+import logging
+
+from babel.numbers import format_decimal
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.config import load_config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.i18n import select_locale
+
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    # Importing the models registers them with the metadata that migrations compare against.
+    from app import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Log in om deze pagina te bekijken.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.accounts.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.programme.manage_views import bp as programme_manage_bp
+    from app.programme.views import bp as programme_bp
+    from app.site.views import bp as site_bp
+
+    for blueprint in (programme_bp, programme_manage_bp, accounts_bp, site_bp):
+        app.register_blueprint(blueprint)
+
+
+ERROR_MESSAGES = {
+    400: (_l("Ongeldig verzoek"), _l("Er klopt iets niet aan dit verzoek.")),
+    401: (_l("Niet ingelogd"), _l("Log in om verder te gaan.")),
+    403: (_l("Geen toegang"), _l("U heeft geen toegang tot deze pagina.")),
+    404: (
+        _l("Pagina niet gevonden"),
+        _l("Deze pagina bestaat niet (meer). Misschien is de link oud of onvolledig."),
+    ),
+    405: (_l("Niet toegestaan"), _l("Deze actie kan zo niet worden uitgevoerd.")),
+    409: (_l("Kan niet"), _l("Dit kan in de huidige toestand niet.")),
+    429: (
+        _l("Te veel pogingen"),
+        _l("U heeft dit te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
+    ),
+    500: (
+        _l("Er ging iets mis"),
+        _l("Er ging bij ons iets mis. Uw gegevens zijn niet verloren; probeer het later opnieuw."),
+    ),
+}
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error: HTTPException):
+        code = error.code or 500
+        title, default_text = ERROR_MESSAGES.get(code, (error.name, ""))
+        # Our own domain errors carry a translated description; werkzeug's stock ones do not.
+        own_description = (
+            error.description if error.description != type(error).description else None
+        )
+        if isinstance(error, CSRFError):
+            own_description = _l(
+                "Het formulier is verlopen of onvolledig verstuurd. Ga terug, herlaad de pagina en probeer het opnieuw."
+            )
+        if code == 429:
+            own_description = None
+        response = render_template(
+            "errors/error.html", code=code, title=title, text=own_description or default_text
+        )
+        return response, code
+
+    app.register_error_handler(HTTPException, render_error)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(InternalServerError())
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Personal links carry tokens: never leak them to another site.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if app.config["APP_ENV"] == "production":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.timezones import format_day, format_period, to_local
+
+    def locale() -> str:
+        return str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+
+    app.jinja_env.filters["period"] = lambda event: format_period(
+        event.starts_at, event.ends_at, locale()
+    )
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value, locale=locale())
+    app.jinja_env.filters["day"] = lambda moment: format_day(moment, locale())
+    app.jinja_env.filters["local"] = lambda moment, fmt="%d-%m-%Y %H:%M": to_local(moment).strftime(
+        fmt
+    )
+
+    @app.context_processor
+    def site_context():
+        return {
+            "current_locale": locale(),
+            "organisation": {
+                "name": app.config["ORGANISATION_NAME"],
+                "email": app.config["ORGANISATION_EMAIL"],
+                "phone": app.config["ORGANISATION_PHONE"],
+                "address": app.config["ORGANISATION_ADDRESS"],
+            },
+        }
+
+
+def register_commands(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Organiser accounts: login, roles and the permission checks every organiser page uses."""

@@ -1,0 +1,96 @@
+"""Organiser accounts: creating them, checking passwords, and where a login may send you next."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import generate_password_hash
+
+from app.accounts.models import Role, User
+from app.errors import DomainError, NotFoundHere
+from app.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+# Checked when the e-mail address is unknown, so that a failed login takes as long either way.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    user = user_by_email(email)
+    if user is None:
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_l("Een wachtwoord heeft minstens %(n)d tekens.", n=MIN_PASSWORD_LENGTH))
+
+
+def create_user(email: str, name: str, role: str, password: str) -> User:
+    if role not in set(Role):
+        raise DomainError(_l("Onbekende rol."))
+    if user_by_email(email) is not None:
+        raise DomainError(_l("Er bestaat al een account met dit e-mailadres."))
+    check_password_strength(password)
+    user = User(email=normalise_email(email), name=name.strip(), role=role, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, name: str, role: str, active: bool, password: str = "") -> User:
+    if role not in set(Role):
+        raise DomainError(_l("Onbekende rol."))
+    user.name, user.role, user.active = name.strip(), role, active
+    if password:
+        check_password_strength(password)
+        user.set_password(password)
+    db.session.flush()
+    return user
+
+
+def user_by_id(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundHere()
+    return user
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.name)))
+
+
+def organisers() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role.in_((Role.ADMIN, Role.ORGANISER)), User.active)
+            .order_by(User.name)
+        )
+    )
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -1,0 +1,96 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import services
+from app.accounts.forms import LoginForm, UserForm
+from app.accounts.permissions import admin_required
+from app.errors import DomainError
+from app.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__, url_prefix="/beheer")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    next_url = services.safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("programme_manage.events"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(_("U bent ingelogd."), "success")
+            home = "programme_manage.events" if user.may_organise else "programme.index"
+            return redirect(next_url or url_for(home))
+        flash(_("Onbekend e-mailadres of onjuist wachtwoord."), "error")
+        status = 401
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/uitloggen", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("U bent uitgelogd."), "success")
+    return redirect(url_for("programme.index"))
+
+
+@bp.route("/gebruikers")
+@admin_required
+def users():
+    return render_template("accounts/users.html", users=services.all_users())
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            services.create_user(
+                form.email.data, form.name.data, form.role.data, form.password.data or ""
+            )
+        except DomainError as error:
+            form.email.errors.append(error.description)
+        else:
+            db.session.commit()
+            flash(_("Account aangemaakt."), "success")
+            return redirect(url_for(".users"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/user_form.html", form=form, user=None), status
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = services.user_by_id(user_id)
+    form = UserForm(obj=user)
+    del form.email  # the address identifies the account; a new address is a new account
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != user.role or not form.active.data):
+            flash(
+                _("U kunt uw eigen rol niet wijzigen of uw eigen account niet blokkeren."), "error"
+            )
+        else:
+            try:
+                services.update_user(
+                    user, form.name.data, form.role.data, form.active.data, form.password.data or ""
+                )
+            except DomainError as error:
+                form.password.errors.append(error.description)
+            else:
+                db.session.commit()
+                flash(_("Account bijgewerkt."), "success")
+                return redirect(url_for(".users"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/user_form.html", form=form, user=user), status

@@ -1,0 +1,89 @@
+"""Settings from environment variables, with safe defaults for development."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(RuntimeError):
+    """A setting the app cannot run without is missing or wrong."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment, then apply `overrides` (used by tests)."""
+    overrides = overrides or {}
+    env = overrides.get("APP_ENV", os.environ.get("APP_ENV", "development"))
+    production = env == "production"
+    secret_key = overrides.get("SECRET_KEY", os.environ.get("SECRET_KEY"))
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
+        secret_key = DEV_SECRET_KEY
+        print(
+            "WARNING: SECRET_KEY is not set; using an insecure development key. "
+            "Never run like this in production.",
+            file=sys.stderr,
+        )
+    default_db = f"sqlite:///{INSTANCE_DIR / 'kennisagenda.sqlite3'}"
+    redis_url = os.environ.get("REDIS_URL") or None
+    config = {
+        "APP_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
+        "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ("nl", "en"),
+        "PROGRAMME_PAGE_SIZE": int(os.environ.get("PROGRAMME_PAGE_SIZE", "12")),
+        "ORGANISATION_NAME": os.environ.get(
+            "ORGANISATION_NAME", "Werkplaats Sociaal Domein Rivierenland"
+        ),
+        "ORGANISATION_EMAIL": os.environ.get(
+            "ORGANISATION_EMAIL", "werkplaats@kennisagenda.example"
+        ),
+        "ORGANISATION_PHONE": os.environ.get("ORGANISATION_PHONE", "024 123 45 67"),
+        "ORGANISATION_ADDRESS": os.environ.get(
+            "ORGANISATION_ADDRESS", "Kapittelweg 33, 6525 EN Nijmegen"
+        ),
+    }
+    config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        INSTANCE_DIR.mkdir(exist_ok=True)
+    return config

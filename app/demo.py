@@ -1,0 +1,258 @@
+"""`flask --app wsgi demo-data`: a realistic werkplaats programme to look around in.
+
+Idempotent: every demo record has a fixed e-mail address or slug and is only created when
+missing, so running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from app.accounts import services as accounts
+from app.accounts.models import Role, User
+from app.extensions import db
+from app.programme import services as programme
+from app.programme.models import Event, EventKind, Theme
+from app.timezones import AMSTERDAM, utcnow
+
+DEMO_PASSWORD = "demo-wachtwoord"
+DEMO_USERS = [
+    ("beheer@kennisagenda.example", "Anouk de Beheerder", Role.ADMIN),
+    ("organisator@kennisagenda.example", "Sanne Visser", Role.ORGANISER),
+    ("balie@kennisagenda.example", "Joost Balie", Role.CHECKIN),
+]
+
+DEMO_THEMES = [
+    {
+        "name": "Intergenerationele overdracht",
+        "description": (
+            "Hoe geven generaties kennis, zorg en gewoonten aan elkaar door, en wat betekent dat "
+            "voor het werk van wijkteams? Lectoraat en praktijk onderzoeken samen wat er goed "
+            "gaat tussen jong en oud in de wijk."
+        ),
+        "contact_name": "Dr. Fatima El Amrani",
+        "contact_email": "f.elamrani@kennisagenda.example",
+    },
+    {
+        "name": "Armoede en bestaanszekerheid",
+        "description": (
+            "Schulden, geldzorgen en de stress die ze meebrengen: wat werkt in de begeleiding "
+            "van huishoudens, en hoe werken wijkteams en schuldhulp samen?"
+        ),
+        "contact_name": "Mark Jansen",
+        "contact_email": "m.jansen@kennisagenda.example",
+    },
+    {
+        "name": "Jeugd en gezin",
+        "description": "Opvoeden en opgroeien in de wijk: preventie, samenwerking met school en zorg.",
+        "contact_name": "Lotte de Vries",
+        "contact_email": "l.devries@kennisagenda.example",
+    },
+]
+
+THEMADAG_AGENDA = """Plenair (09.30–10.30 uur, Aula): opening en keynote "Generaties als bron van veerkracht" door prof. dr. Hanneke Smit.
+
+Ronde 1 (10.45–12.00 uur), parallelle workshops:
+- Maatjesprojecten tussen jong en oud (zaal 1.12)
+- Mantelzorg over generaties heen (zaal 1.14)
+- Intergenerationeel wonen: lessen uit de praktijk (zaal 2.03)
+
+Lunch (12.00–13.00 uur)
+
+Ronde 2 (13.00–14.15 uur), parallelle workshops:
+- Het gesprek over geld tussen ouders en kinderen (zaal 1.12)
+- Verhalen ophalen in de wijk: narratieve methoden (zaal 1.14)
+- Digitale inclusie: kleinkinderen als helpdesk? (zaal 2.03)
+
+Plenair (14.30–15.30 uur, Aula): panel met wijkteams en gemeente, afsluiting en borrel."""
+
+
+def _at(days_from_now: int, hour: int, minute: int = 0) -> datetime:
+    day = (utcnow().astimezone(AMSTERDAM) + timedelta(days=days_from_now)).date()
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=AMSTERDAM)
+
+
+def _demo_events(themes: dict[str, Theme]) -> list[dict]:
+    intergen = themes["intergenerationele-overdracht"]
+    armoede = themes["armoede-en-bestaanszekerheid"]
+    jeugd = themes["jeugd-en-gezin"]
+    return [
+        {
+            "slug": "wat-gaat-er-goed-tussen-generaties",
+            "kind": EventKind.KENNISCAFE,
+            "title": "Wat gaat er goed tussen generaties?",
+            "summary": "Een avond over wat jong en oud elkaar in de wijk te bieden hebben.",
+            "description": (
+                "Lector Fatima El Amrani deelt de eerste uitkomsten van het onderzoek naar "
+                "intergenerationele overdracht in drie Nijmeegse wijken. Daarna gaan we met "
+                "wijkteamprofessionals, studenten en bewoners in gesprek: wat gaat er al goed, "
+                "en hoe bouwen we daarop voort?"
+            ),
+            "start": _at(16, 19, 30),
+            "end": _at(16, 21, 30),
+            "venue_name": "Wijkcentrum De Schakel",
+            "address": "Thijmstraat 40",
+            "city": "Nijmegen",
+            "capacity": 40,
+            "themes": [intergen],
+            "contact_email": "werkplaats@kennisagenda.example",
+            "publish": True,
+            "accreditations": [("Registerplein", "RP-2026-11873", Decimal("2"))],
+        },
+        {
+            "slug": "themadag-generaties-in-de-wijk",
+            "kind": EventKind.THEMADAG,
+            "title": "Themadag: Generaties in de wijk",
+            "summary": "Plenaire lezingen en twee rondes parallelle workshops over jong en oud.",
+            "description": THEMADAG_AGENDA,
+            "start": _at(37, 9, 30),
+            "end": _at(37, 16, 0),
+            "venue_name": "HAN, gebouw Kapittelweg",
+            "address": "Kapittelweg 33",
+            "city": "Nijmegen",
+            "capacity": 300,
+            "themes": [intergen, jeugd],
+            "contact_email": "werkplaats@kennisagenda.example",
+            "publish": True,
+            "accreditations": [
+                ("Registerplein", "RP-2026-12004", Decimal("5")),
+                ("SKJ", "SKJ-341877", Decimal("5")),
+            ],
+        },
+        {
+            "slug": "kenniscafe-geldzorgen-bespreekbaar-maken",
+            "kind": EventKind.KENNISCAFE,
+            "title": "Geldzorgen bespreekbaar maken",
+            "summary": "Hoe begin je het gesprek over geld, en wat doe je als het schuurt?",
+            "description": "Een praktijkavond met ervaringsdeskundigen en schuldhulpverleners.",
+            "start": _at(58, 19, 30),
+            "end": _at(58, 21, 30),
+            "venue_name": "Bibliotheek De Mariënburg",
+            "address": "Mariënburg 29",
+            "city": "Nijmegen",
+            "capacity": 35,
+            "themes": [armoede],
+            "contact_email": "werkplaats@kennisagenda.example",
+            "publish": True,
+            "accreditations": [],
+        },
+        {
+            "slug": "kenniscafe-school-en-wijkteam",
+            "kind": EventKind.KENNISCAFE,
+            "title": "School en wijkteam: samen eerder erbij",
+            "summary": "Vervalt wegens ziekte van de spreker; een nieuwe datum volgt.",
+            "description": "Over samenwerking tussen basisscholen en wijkteams bij zorgen over kinderen.",
+            "start": _at(23, 19, 30),
+            "end": _at(23, 21, 0),
+            "venue_name": "Wijkcentrum Dukenburg",
+            "address": "Meijhorst 60-10",
+            "city": "Nijmegen",
+            "capacity": 30,
+            "themes": [jeugd],
+            "contact_email": "werkplaats@kennisagenda.example",
+            "publish": True,
+            "cancel": True,
+            "accreditations": [],
+        },
+        {
+            "slug": "kenniscafe-mantelzorg-jonge-mantelzorgers",
+            "kind": EventKind.KENNISCAFE,
+            "title": "Jonge mantelzorgers in beeld",
+            "summary": "Wat jonge mantelzorgers nodig hebben van school en wijkteam.",
+            "description": "Terugblik: een kenniscafé met onderzoekers en jongeren zelf.",
+            "start": _at(-45, 19, 30),
+            "end": _at(-45, 21, 30),
+            "venue_name": "Wijkcentrum De Schakel",
+            "address": "Thijmstraat 40",
+            "city": "Nijmegen",
+            "capacity": 40,
+            "themes": [intergen, jeugd],
+            "contact_email": "werkplaats@kennisagenda.example",
+            "publish": True,
+            "accreditations": [("Registerplein", "RP-2026-09120", Decimal("2"))],
+        },
+        {
+            "slug": "themadag-bestaanszekerheid-2026",
+            "kind": EventKind.THEMADAG,
+            "title": "Themadag Bestaanszekerheid",
+            "summary": "Een dag over armoede, schulden en wat wijkteams kunnen doen.",
+            "description": "Terugblik op de themadag met lezingen en workshops.",
+            "start": _at(-120, 9, 30),
+            "end": _at(-120, 16, 30),
+            "venue_name": "HAN, gebouw Kapittelweg",
+            "address": "Kapittelweg 33",
+            "city": "Nijmegen",
+            "capacity": 250,
+            "themes": [armoede],
+            "contact_email": "werkplaats@kennisagenda.example",
+            "publish": True,
+            "accreditations": [("SKJ", "SKJ-330112", Decimal("4.5"))],
+        },
+        {
+            "slug": "kenniscafe-eenzaamheid-concept",
+            "kind": EventKind.KENNISCAFE,
+            "title": "Eenzaamheid onder ouderen (concept)",
+            "summary": "Nog in voorbereiding.",
+            "description": "",
+            "start": _at(90, 19, 30),
+            "end": _at(90, 21, 30),
+            "venue_name": "",
+            "address": "",
+            "city": "Nijmegen",
+            "capacity": None,
+            "themes": [intergen],
+            "contact_email": "",
+            "publish": False,
+            "accreditations": [],
+        },
+    ]
+
+
+def load_demo_data() -> tuple[int, int]:
+    """Create what is missing; returns (users created, events created)."""
+    users_created = 0
+    for email, name, role in DEMO_USERS:
+        if accounts.user_by_email(email) is None:
+            accounts.create_user(email, name, role, DEMO_PASSWORD)
+            users_created += 1
+    organiser = accounts.user_by_email("organisator@kennisagenda.example")
+
+    themes = {}
+    for details in DEMO_THEMES:
+        slug = programme.slugify(details["name"])
+        theme = db.session.scalar(sa.select(Theme).where(Theme.slug == slug))
+        themes[slug] = theme or programme.create_theme(details)
+
+    events_created = 0
+    for spec in _demo_events(themes):
+        if db.session.scalar(sa.select(Event.id).where(Event.slug == spec["slug"])):
+            continue
+        details = {k: v for k, v in spec.items() if k in programme.EDITABLE_FIELDS}
+        details |= {"starts_at": spec["start"], "ends_at": spec["end"], "themes": spec["themes"]}
+        event = programme.create_event(organiser, details)
+        event.slug = spec["slug"]
+        for register, number, points in spec["accreditations"]:
+            programme.add_accreditation(event, register, number, points)
+        if spec["publish"]:
+            programme.publish_event(event)
+        if spec.get("cancel"):
+            programme.cancel_event(event)
+        events_created += 1
+    db.session.commit()
+    return users_created, events_created
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data_command() -> None:
+    """Load demo themes, events and organiser accounts (safe to run again)."""
+    users, events = load_demo_data()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    click.echo(f"Demo data ready: {users} accounts and {events} events created ({total} accounts).")
+    click.echo(f"Log in at /beheer/inloggen with one of these (password: {DEMO_PASSWORD}):")
+    for email, _name, role in DEMO_USERS:
+        click.echo(f"  {role.value:<10} {email}")

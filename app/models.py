@@ -1,0 +1,4 @@
+"""Every capability's models, imported in one place so that Alembic sees the whole schema."""
+
+from app.accounts.models import Role, User  # noqa: F401
+from app.programme.models import Accreditation, Event, Theme  # noqa: F401

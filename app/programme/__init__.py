@@ -1,0 +1,1 @@
+"""Themes, events and the public programme; organisers create, publish, cancel and duplicate events."""

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.programme.models import EventKind
+from app.timezones import NonexistentLocalTime, from_local, to_local
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def kind_choices():
+    return [(EventKind.KENNISCAFE, _l("Kenniscafé")), (EventKind.THEMADAG, _l("Themadag"))]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A wall-clock time in Amsterdam, entered by a person; `utc` holds it converted."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", LOCAL_FORMAT)
+        super().__init__(*args, **kwargs)
+
+    def process_data(self, value):
+        # Stored values are UTC; people edit them in Amsterdam time.
+        super().process_data(to_local(value).replace(tzinfo=None) if value else value)
+
+    @property
+    def utc(self):
+        return from_local(self.data) if self.data else None
+
+    def post_validate(self, form, validation_stopped):
+        if self.data and not validation_stopped:
+            try:
+                from_local(self.data)
+            except NonexistentLocalTime:
+                self.errors.append(
+                    _l("Dit tijdstip bestaat niet: de klok gaat dan een uur vooruit.")
+                )
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(_l("Soort activiteit"), choices=kind_choices)
+    title = StringField(_l("Titel"), validators=[InputRequired(), Length(max=200)])
+    summary = TextAreaField(
+        _l("Korte samenvatting"),
+        description=_l("Eén of twee zinnen voor het programma-overzicht."),
+        validators=[Optional(), Length(max=400)],
+    )
+    description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)])
+    starts_at = LocalDateTimeField(_l("Begint op"), validators=[InputRequired()])
+    ends_at = LocalDateTimeField(_l("Eindigt op"), validators=[InputRequired()])
+    venue_name = StringField(_l("Locatie"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Adres"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("Plaats"), validators=[Optional(), Length(max=100)])
+    online_url = URLField(
+        _l("Link voor online deelname"),
+        validators=[Optional(), URL(require_tld=False), Length(max=500)],
+    )
+    capacity = IntegerField(
+        _l("Aantal plaatsen"),
+        description=_l("Leeg laten voor onbeperkt."),
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+    )
+    registration_opens_at = LocalDateTimeField(
+        _l("Aanmelden kan vanaf"),
+        description=_l("Leeg laten: aanmelden kan meteen na publicatie."),
+        validators=[Optional()],
+    )
+    registration_closes_at = LocalDateTimeField(
+        _l("Aanmelden kan tot"),
+        description=_l("Leeg laten: aanmelden kan tot het begin."),
+        validators=[Optional()],
+    )
+    contact_email = EmailField(
+        _l("E-mailadres voor vragen"), validators=[Optional(), Email(), Length(max=254)]
+    )
+    themes = MultiCheckboxField(_l("Thema's"), coerce=int)
+    organisers = MultiCheckboxField(_l("Organisatoren"), coerce=int)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.starts_at.data and self.ends_at.data and self.ends_at.data <= self.starts_at.data:
+            self.ends_at.errors.append(_l("Het einde ligt na het begin."))
+            valid = False
+        opens, closes = self.registration_opens_at.data, self.registration_closes_at.data
+        if opens and closes and closes <= opens:
+            self.registration_closes_at.errors.append(
+                _l("Aanmelden sluit na het moment waarop het opengaat.")
+            )
+            valid = False
+        return valid
+
+    def details(self, themes_by_id: dict) -> dict:
+        """The submitted values in the shape the programme services take: times in UTC."""
+        return {
+            "kind": self.kind.data,
+            "title": self.title.data.strip(),
+            "summary": (self.summary.data or "").strip(),
+            "description": (self.description.data or "").strip(),
+            "starts_at": self.starts_at.utc,
+            "ends_at": self.ends_at.utc,
+            "venue_name": (self.venue_name.data or "").strip(),
+            "address": (self.address.data or "").strip(),
+            "city": (self.city.data or "").strip(),
+            "online_url": self.online_url.data or None,
+            "capacity": self.capacity.data,
+            "registration_opens_at": self.registration_opens_at.utc,
+            "registration_closes_at": self.registration_closes_at.utc,
+            "contact_email": (self.contact_email.data or "").strip(),
+            "themes": [themes_by_id[i] for i in self.themes.data or [] if i in themes_by_id],
+        }
+
+
+class DuplicateEventForm(FlaskForm):
+    starts_at = LocalDateTimeField(_l("Nieuwe begintijd"), validators=[InputRequired()])
+
+
+class AccreditationForm(FlaskForm):
+    register = StringField(
+        _l("Register"),
+        description=_l("Bijvoorbeeld Registerplein of SKJ."),
+        validators=[InputRequired(), Length(max=80)],
+    )
+    accreditation_id = StringField(
+        _l("Accreditatienummer"), validators=[InputRequired(), Length(max=80)]
+    )
+    points = DecimalField(
+        _l("Punten"), places=1, validators=[InputRequired(), NumberRange(min=0.1, max=999)]
+    )
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
+    description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
+    contact_name = StringField(_l("Contactpersoon"), validators=[Optional(), Length(max=120)])
+    contact_email = EmailField(
+        _l("E-mailadres contactpersoon"), validators=[Optional(), Email(), Length(max=254)]
+    )
+
+
+class ProgrammeFilterForm(FlaskForm):
+    """The filter on the programme: a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    thema = SelectField(_l("Thema"), default="")
+    soort = SelectField(_l("Soort"), default="")

@@ -1,0 +1,183 @@
+"""Organiser pages for events, accreditations and themes (under /beheer)."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts import services as accounts
+from app.accounts.permissions import admin_required, organiser_required
+from app.extensions import db
+from app.programme import services
+from app.programme.forms import AccreditationForm, DuplicateEventForm, EventForm, ThemeForm
+
+bp = Blueprint("programme_manage", __name__, url_prefix="/beheer")
+
+
+def _event_form(event=None) -> tuple[EventForm, dict]:
+    form = EventForm(obj=event)
+    themes = services.all_themes()
+    form.themes.choices = [(t.id, t.name) for t in themes]
+    if current_user.is_admin:
+        form.organisers.choices = [(u.id, u.name) for u in accounts.organisers()]
+    else:
+        del form.organisers  # organisers own what they create; admins hand events around
+    if event is not None and not form.is_submitted():
+        form.themes.data = [t.id for t in event.themes]
+        if "organisers" in form:
+            form.organisers.data = [u.id for u in event.organisers]
+    return form, {t.id: t for t in themes}
+
+
+def _chosen_organisers(form: EventForm):
+    if "organisers" not in form:
+        return None
+    chosen = set(form.organisers.data or [])
+    return [u for u in accounts.organisers() if u.id in chosen]
+
+
+@bp.route("/")
+@bp.route("/activiteiten")
+@organiser_required
+def events():
+    events = db.session.scalars(services.events_managed_by(current_user)).all()
+    return render_template("programme/manage/events.html", events=events)
+
+
+@bp.route("/activiteiten/nieuw", methods=["GET", "POST"])
+@organiser_required
+def new_event():
+    form, themes_by_id = _event_form()
+    if form.validate_on_submit():
+        event = services.create_event(
+            current_user, form.details(themes_by_id), _chosen_organisers(form) or ()
+        )
+        db.session.commit()
+        flash(_("Concept aangemaakt. Publiceer het wanneer het klaar is."), "success")
+        return redirect(url_for(".edit_event", event_id=event.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("programme/manage/event_form.html", form=form, event=None), status
+
+
+@bp.route("/activiteiten/<int:event_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_event(event_id: int):
+    event = services.managed_event(current_user, event_id)
+    form, themes_by_id = _event_form(event)
+    if form.validate_on_submit():
+        organisers = _chosen_organisers(form)
+        if organisers is not None and not organisers:
+            form.organisers.errors.append(_("Een activiteit heeft minstens één organisator."))
+        else:
+            services.update_event(event, form.details(themes_by_id), organisers)
+            db.session.commit()
+            flash(_("Wijzigingen opgeslagen."), "success")
+            return redirect(url_for(".edit_event", event_id=event.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "programme/manage/event_form.html",
+        form=form,
+        event=event,
+        accreditation_form=AccreditationForm(formdata=None),
+    ), status
+
+
+@bp.route("/activiteiten/<int:event_id>/publiceren", methods=["POST"])
+@organiser_required
+def publish_event(event_id: int):
+    event = services.managed_event(current_user, event_id)
+    services.publish_event(event)
+    db.session.commit()
+    flash(_("De activiteit staat nu in het programma."), "success")
+    return redirect(url_for(".edit_event", event_id=event.id))
+
+
+@bp.route("/activiteiten/<int:event_id>/annuleren", methods=["GET", "POST"])
+@organiser_required
+def cancel_event(event_id: int):
+    """GET asks for confirmation; POST (CSRF-checked like every POST) cancels."""
+    event = services.managed_event(current_user, event_id)
+    if request.method == "POST":
+        services.cancel_event(event)
+        db.session.commit()
+        flash(_("De activiteit is geannuleerd."), "success")
+        return redirect(url_for(".edit_event", event_id=event.id))
+    return render_template("programme/manage/cancel.html", event=event)
+
+
+@bp.route("/activiteiten/<int:event_id>/dupliceren", methods=["GET", "POST"])
+@organiser_required
+def duplicate_event(event_id: int):
+    event = services.managed_event(current_user, event_id)
+    form = DuplicateEventForm()
+    if form.validate_on_submit():
+        copy = services.duplicate_event(event, form.starts_at.utc, current_user)
+        db.session.commit()
+        flash(_("Kopie gemaakt als concept. Controleer de gegevens."), "success")
+        return redirect(url_for(".edit_event", event_id=copy.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("programme/manage/duplicate.html", event=event, form=form), status
+
+
+@bp.route("/activiteiten/<int:event_id>/accreditaties", methods=["POST"])
+@organiser_required
+def add_accreditation(event_id: int):
+    event = services.managed_event(current_user, event_id)
+    form = AccreditationForm()
+    if form.validate_on_submit():
+        services.add_accreditation(
+            event, form.register.data.strip(), form.accreditation_id.data.strip(), form.points.data
+        )
+        db.session.commit()
+        flash(_("Accreditatie toegevoegd."), "success")
+        return redirect(url_for(".edit_event", event_id=event.id))
+    event_form, _themes = _event_form(event)
+    return render_template(
+        "programme/manage/event_form.html",
+        form=event_form,
+        event=event,
+        accreditation_form=form,
+    ), 400
+
+
+@bp.route("/activiteiten/<int:event_id>/accreditaties/<int:accreditation_id>/verwijderen",
+          methods=["POST"])  # fmt: skip
+@organiser_required
+def remove_accreditation(event_id: int, accreditation_id: int):
+    event = services.managed_event(current_user, event_id)
+    services.remove_accreditation(event, accreditation_id)
+    db.session.commit()
+    flash(_("Accreditatie verwijderd."), "success")
+    return redirect(url_for(".edit_event", event_id=event.id))
+
+
+@bp.route("/themas")
+@admin_required
+def themes():
+    return render_template("programme/manage/themes.html", themes=services.all_themes())
+
+
+@bp.route("/themas/nieuw", methods=["GET", "POST"])
+@admin_required
+def new_theme():
+    form = ThemeForm()
+    if form.validate_on_submit():
+        services.create_theme(form.data)
+        db.session.commit()
+        flash(_("Thema aangemaakt."), "success")
+        return redirect(url_for(".themes"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("programme/manage/theme_form.html", form=form, theme=None), status
+
+
+@bp.route("/themas/<slug>", methods=["GET", "POST"])
+@admin_required
+def edit_theme(slug: str):
+    theme = services.theme_by_slug(slug)
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        services.update_theme(theme, form.data)
+        db.session.commit()
+        flash(_("Thema bijgewerkt."), "success")
+        return redirect(url_for(".themes"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("programme/manage/theme_form.html", form=form, theme=theme), status

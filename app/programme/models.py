@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.accounts.models import User
+from app.extensions import db
+from app.timezones import UTCDateTime, utcnow
+
+
+class EventKind(enum.StrEnum):
+    KENNISCAFE = "kenniscafe"
+    THEMADAG = "themadag"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+event_themes = sa.Table(
+    "event_themes",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+event_organisers = sa.Table(
+    "event_organisers",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Theme(db.Model):
+    __tablename__ = "themes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    slug: so.Mapped[str] = so.mapped_column(sa.String(140), unique=True)
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    contact_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+
+    events: so.Mapped[list[Event]] = so.relationship(
+        secondary=event_themes, back_populates="themes", order_by="Event.starts_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.slug}>"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("kind IN ('kenniscafe', 'themadag')", name="kind_known"),
+        sa.CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
+        sa.CheckConstraint(
+            "registration_closes_at IS NULL OR registration_opens_at IS NULL"
+            " OR registration_closes_at > registration_opens_at",
+            name="registration_window_ordered",
+        ),
+        sa.Index("ix_events_status_starts_at", "status", "starts_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    slug: so.Mapped[str] = so.mapped_column(sa.String(220), unique=True)
+    summary: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    venue_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    address: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    city: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    online_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    capacity: so.Mapped[int | None] = so.mapped_column()
+    registration_opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    registration_closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=EventStatus.DRAFT)
+    contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    themes: so.Mapped[list[Theme]] = so.relationship(
+        secondary=event_themes, back_populates="events", order_by="Theme.name"
+    )
+    organisers: so.Mapped[list[User]] = so.relationship(
+        secondary=event_organisers, order_by="User.name"
+    )
+    accreditations: so.Mapped[list[Accreditation]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Accreditation.register"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == EventStatus.DRAFT
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug} {self.status}>"
+
+
+class Accreditation(db.Model):
+    """An event's recognition by a professional register, e.g. Registerplein or SKJ."""
+
+    __tablename__ = "accreditations"
+    __table_args__ = (
+        sa.CheckConstraint("points > 0", name="points_positive"),
+        sa.UniqueConstraint("event_id", "register", name="uq_accreditations_event_register"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    register: so.Mapped[str] = so.mapped_column(sa.String(80))
+    accreditation_id: so.Mapped[str] = so.mapped_column(sa.String(80))
+    points: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(5, 1))
+
+    event: so.Mapped[Event] = so.relationship(back_populates="accreditations")

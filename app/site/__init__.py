@@ -1,0 +1,1 @@
+"""The werkplaats' own pages (contact, privacy, accessibility) and the language switch."""
