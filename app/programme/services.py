@@ -159,12 +159,12 @@ def _apply_details(event: Event, details: dict) -> None:
 
 def create_event(owner: User, details: dict, organisers: Iterable[User] = ()) -> Event:
     """A new draft owned by `owner` (and any further organisers)."""
-    # The slug is found before the new event joins the session, so no half-made row is flushed.
-    event = Event(
-        status=EventStatus.DRAFT, slug=_event_slug(details["title"], details["starts_at"])
-    )
-    _apply_details(event, details)
-    event.organisers = list({u.id: u for u in [owner, *organisers]}.values())
+    slug = _event_slug(details["title"], details["starts_at"])
+    # Not flushed half-made: loading related rows below must not insert the new event yet.
+    with db.session.no_autoflush:
+        event = Event(status=EventStatus.DRAFT, slug=slug)
+        _apply_details(event, details)
+        event.organisers = list({u.id: u for u in [owner, *organisers]}.values())
     db.session.add(event)
     db.session.flush()
     return event

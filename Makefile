@@ -1,0 +1,56 @@
+# The two commands of the README:
+#   make run   – install, migrate, load demo data and serve on http://127.0.0.1:5000 (SQLite)
+#   make test  – install what the tests need (Debian's chromium included) and run the whole suite
+# Set TEST_DATABASE_URL=postgresql+psycopg://… to run the suite against PostgreSQL.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test translations extract-messages chromium lint
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) demo-data
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-test translations chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed-app
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-app
+
+# Compiled catalogues are build output (.gitignore'd); the .po files are the source.
+translations: install
+	$(BIN)/pybabel compile -d app/translations >/dev/null
+
+# After changing user-facing strings: refresh the template and the English catalogue.
+extract-messages: install
+	$(BIN)/pybabel extract -F app/translations/babel.cfg -k _l -k lazy_gettext \
+		--no-location --sort-output -o app/translations/messages.pot app
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
+		--no-location --ignore-obsolete
+
+# The browser tests use Debian's chromium; Playwright never downloads a browser here.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+lint: install-test
+	$(BIN)/ruff check app tests bench wsgi.py
+	$(BIN)/ruff format --check app tests bench wsgi.py

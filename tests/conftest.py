@@ -1,0 +1,164 @@
+"""Fixtures in the flaskr style: a fresh app per test, `client`, `runner`, an `auth` helper,
+and factory fixtures (`make_event` returns a function) for readable test data.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. Data is
+committed for real (so a live server in another thread or process sees it) and every table is
+emptied after each test."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from itertools import count
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.accounts import services as accounts
+from app.extensions import db
+from app.programme import services as programme
+from app.programme.models import EventKind
+from app.timezones import AMSTERDAM, utcnow
+
+PASSWORD = "een-lang-wachtwoord"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def base_config(database_url) -> dict:
+    return {
+        "TESTING": True,
+        "APP_ENV": "testing",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "BASE_URL": "http://kennisagenda.test",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(base_config):
+    app = create_app(base_config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    yield
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(base_config) -> dict:
+    """Override per test module or test to change settings (e.g. enable CSRF)."""
+    return dict(base_config)
+
+
+@pytest.fixture
+def app(_schema, app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self._client.post(
+            "/beheer/inloggen", data={"email": email, "password": password}
+        )
+
+    def logout(self):
+        return self._client.post("/beheer/uitloggen")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+_sequence = count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role: str = "organiser", email: str | None = None, name: str = "Test Gebruiker", active=True):
+        user = accounts.create_user(email or f"user{next(_sequence)}@example.org", name, role, PASSWORD)
+        user.active = active
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_theme(app):
+    def make(name: str | None = None, **details):
+        theme = programme.create_theme({"name": name or f"Thema {next(_sequence)}", **details})
+        db.session.commit()
+        return theme
+
+    return make
+
+
+def local(year, month, day, hour=19, minute=30) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def make_event(app, make_user):
+    def make(owner=None, status: str = "published", starts_in=timedelta(days=14), hours=2, **details):
+        owner = owner or make_user()
+        start = details.pop("starts_at", None) or (utcnow() + starts_in).replace(microsecond=0)
+        values = {
+            "kind": EventKind.KENNISCAFE,
+            "title": f"Kenniscafé {next(_sequence)}",
+            "starts_at": start,
+            "ends_at": details.pop("ends_at", None) or start + timedelta(hours=hours),
+            "city": "Nijmegen",
+            "venue_name": "Wijkcentrum De Schakel",
+            "capacity": 40,
+        }
+        values.update(details)
+        event = programme.create_event(owner, values)
+        if status in ("published", "cancelled"):
+            programme.publish_event(event)
+        if status == "cancelled":
+            programme.cancel_event(event)
+        db.session.commit()
+        return event
+
+    return make
+
+
+def row_count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
