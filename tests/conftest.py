@@ -13,6 +13,8 @@ from itertools import count
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.accounts import services as accounts
@@ -43,6 +45,8 @@ def base_config(database_url) -> dict:
         "RATELIMIT_ENABLED": False,
         "BASE_URL": "http://kennisagenda.test",
         "SERVER_NAME": None,
+        # Cheap hashing keeps the role × route table fast; production uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
@@ -68,9 +72,22 @@ def app_config(base_config) -> dict:
     return dict(base_config)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context (its own `g` and database session), as in
+    production, even though the test itself holds an app context for its factories."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture
 def app(_schema, app_config):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
