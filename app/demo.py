@@ -72,7 +72,11 @@ Plenair (14.30–15.30 uur, Aula): panel met wijkteams en gemeente, afsluiting e
 
 
 def _at(days_from_now: int, hour: int, minute: int = 0) -> datetime:
+    """A time about `days_from_now` ahead (or back), moved to the next Tuesday or Thursday:
+    the evenings and days a werkplaats actually plans, never a weekend or New Year's Day."""
     day = (utcnow().astimezone(AMSTERDAM) + timedelta(days=days_from_now)).date()
+    while day.weekday() not in (1, 3) or (day.month, day.day) in ((12, 25), (12, 26), (1, 1)):
+        day += timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=AMSTERDAM)
 
 

@@ -110,9 +110,7 @@ class AuthActions:
         self._client = client
 
     def login(self, email: str, password: str = PASSWORD):
-        return self._client.post(
-            "/beheer/inloggen", data={"email": email, "password": password}
-        )
+        return self._client.post("/beheer/inloggen", data={"email": email, "password": password})
 
     def logout(self):
         return self._client.post("/beheer/uitloggen")
@@ -128,8 +126,12 @@ _sequence = count(1)
 
 @pytest.fixture
 def make_user(app):
-    def make(role: str = "organiser", email: str | None = None, name: str = "Test Gebruiker", active=True):
-        user = accounts.create_user(email or f"user{next(_sequence)}@example.org", name, role, PASSWORD)
+    def make(
+        role: str = "organiser", email: str | None = None, name: str = "Test Gebruiker", active=True
+    ):
+        user = accounts.create_user(
+            email or f"user{next(_sequence)}@example.org", name, role, PASSWORD
+        )
         user.active = active
         db.session.commit()
         return user
@@ -153,7 +155,9 @@ def local(year, month, day, hour=19, minute=30) -> datetime:
 
 @pytest.fixture
 def make_event(app, make_user):
-    def make(owner=None, status: str = "published", starts_in=timedelta(days=14), hours=2, **details):
+    def make(
+        owner=None, status: str = "published", starts_in=timedelta(days=14), hours=2, **details
+    ):
         owner = owner or make_user()
         start = details.pop("starts_at", None) or (utcnow() + starts_in).replace(microsecond=0)
         values = {

@@ -9,11 +9,15 @@ def test_demo_data_is_realistic_and_idempotent(runner):
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
     assert "organisator@kennisagenda.example" in first.output
-    counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Event, Theme)]
+    counts = [
+        db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Event, Theme)
+    ]
 
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0
-    assert [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Event, Theme)] == counts
+    assert [
+        db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Event, Theme)
+    ] == counts
 
     events = db.session.scalars(sa.select(Event)).all()
     titles = {e.title for e in events}
@@ -44,5 +48,7 @@ def test_create_user_refuses_a_short_password_and_a_duplicate(runner):
     short = runner.invoke(args=["create-user", "a@example.org"], input="kort\nkort\n")
     assert short.exit_code != 0 and "minstens" in short.output
     runner.invoke(args=["create-user", "a@example.org"], input="lang-genoeg-1\nlang-genoeg-1\n")
-    again = runner.invoke(args=["create-user", "a@example.org"], input="lang-genoeg-1\nlang-genoeg-1\n")
+    again = runner.invoke(
+        args=["create-user", "a@example.org"], input="lang-genoeg-1\nlang-genoeg-1\n"
+    )
     assert again.exit_code != 0 and "bestaat al" in again.output

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,8 +14,8 @@ def test_period_on_one_day_reads_as_dutch_prose():
 
 def test_period_is_shown_in_amsterdam_time_whatever_zone_it_was_given_in():
     # 18:30 UTC in winter is 19:30 in Amsterdam; in summer 20:30.
-    winter = datetime(2026, 1, 13, 18, 30, tzinfo=timezone.utc)
-    summer = datetime(2026, 7, 14, 18, 30, tzinfo=timezone.utc)
+    winter = datetime(2026, 1, 13, 18, 30, tzinfo=UTC)
+    summer = datetime(2026, 7, 14, 18, 30, tzinfo=UTC)
     assert format_period(winter, winter.replace(hour=20), "nl").endswith("19.30–21.30 uur")
     assert format_period(summer, summer.replace(hour=20), "nl").endswith("20.30–22.30 uur")
 
@@ -29,8 +29,8 @@ def test_period_over_several_days_names_both_days():
 
 
 def test_local_wall_clock_time_is_converted_to_utc():
-    assert from_local(datetime(2026, 3, 10, 19, 30)) == datetime(2026, 3, 10, 18, 30, tzinfo=timezone.utc)
-    assert from_local(datetime(2026, 7, 10, 19, 30)) == datetime(2026, 7, 10, 17, 30, tzinfo=timezone.utc)
+    assert from_local(datetime(2026, 3, 10, 19, 30)) == datetime(2026, 3, 10, 18, 30, tzinfo=UTC)
+    assert from_local(datetime(2026, 7, 10, 19, 30)) == datetime(2026, 7, 10, 17, 30, tzinfo=UTC)
 
 
 def test_time_skipped_by_summer_time_is_refused():

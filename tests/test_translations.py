@@ -35,7 +35,9 @@ def test_every_string_in_the_code_has_an_english_translation(tmp_path):
         if m.id and "fuzzy" not in m.flags and (all(m.string) if isinstance(m.string, tuple) else m.string)
     }  # fmt: skip
     missing = _extract(tmp_path) - translated
-    assert not missing, f"untranslated (run `make extract-messages`, then translate): {sorted(missing)}"
+    assert not missing, (
+        f"untranslated (run `make extract-messages`, then translate): {sorted(missing)}"
+    )
 
 
 def test_english_placeholders_match_the_dutch_ones():
@@ -48,7 +50,9 @@ def test_english_placeholders_match_the_dutch_ones():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         wanted = set(re.findall(r"%\(\w+\)[sd]", ids[-1]))
         for string in strings:
-            assert set(re.findall(r"%\(\w+\)[sd]", string)) <= wanted | set(re.findall(r"%\(\w+\)[sd]", ids[0])), message.id
+            assert set(re.findall(r"%\(\w+\)[sd]", string)) <= wanted | set(
+                re.findall(r"%\(\w+\)[sd]", ids[0])
+            ), message.id
 
 
 def test_compiled_catalogue_matches_the_po_file():

@@ -54,9 +54,16 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     return user
 
 
-def update_user(user: User, name: str, role: str, active: bool, password: str = "") -> User:
+def update_user(
+    user: User, name: str, role: str, active: bool, password: str = "", *, by: User | None = None
+) -> User:
     if role not in set(Role):
         raise DomainError(_l("Onbekende rol."))
+    # An admin who demotes or blocks themselves could leave nobody to undo it.
+    if by is not None and by.id == user.id and (role != user.role or not active):
+        raise DomainError(
+            _l("U kunt uw eigen rol niet wijzigen of uw eigen account niet blokkeren.")
+        )
     user.name, user.role, user.active = name.strip(), role, active
     if password:
         check_password_strength(password)

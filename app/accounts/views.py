@@ -7,6 +7,7 @@ from app.accounts.forms import LoginForm, UserForm
 from app.accounts.permissions import admin_required
 from app.errors import DomainError
 from app.extensions import db, limiter
+from app.forms import render_form
 
 bp = Blueprint("accounts", __name__, url_prefix="/beheer")
 
@@ -66,8 +67,7 @@ def new_user():
             db.session.commit()
             flash(_("Account aangemaakt."), "success")
             return redirect(url_for(".users"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/user_form.html", form=form, user=None), status
+    return render_form("accounts/user_form.html", form, user=None)
 
 
 @bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
@@ -77,20 +77,19 @@ def edit_user(user_id: int):
     form = UserForm(obj=user)
     del form.email  # the address identifies the account; a new address is a new account
     if form.validate_on_submit():
-        if user.id == current_user.id and (form.role.data != user.role or not form.active.data):
-            flash(
-                _("U kunt uw eigen rol niet wijzigen of uw eigen account niet blokkeren."), "error"
+        try:
+            services.update_user(
+                user,
+                form.name.data,
+                form.role.data,
+                form.active.data,
+                form.password.data or "",
+                by=current_user,
             )
+        except DomainError as error:
+            form.role.errors.append(error.description)
         else:
-            try:
-                services.update_user(
-                    user, form.name.data, form.role.data, form.active.data, form.password.data or ""
-                )
-            except DomainError as error:
-                form.password.errors.append(error.description)
-            else:
-                db.session.commit()
-                flash(_("Account bijgewerkt."), "success")
-                return redirect(url_for(".users"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/user_form.html", form=form, user=user), status
+            db.session.commit()
+            flash(_("Account bijgewerkt."), "success")
+            return redirect(url_for(".users"))
+    return render_form("accounts/user_form.html", form, user=user)

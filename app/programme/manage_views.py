@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.accounts import services as accounts
 from app.accounts.permissions import admin_required, organiser_required
 from app.extensions import db
+from app.forms import render_form
 from app.programme import services
 from app.programme.forms import AccreditationForm, DuplicateEventForm, EventForm, ThemeForm
 
@@ -54,8 +55,7 @@ def new_event():
         db.session.commit()
         flash(_("Concept aangemaakt. Publiceer het wanneer het klaar is."), "success")
         return redirect(url_for(".edit_event", event_id=event.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("programme/manage/event_form.html", form=form, event=None), status
+    return render_form("programme/manage/event_form.html", form, event=None)
 
 
 @bp.route("/activiteiten/<int:event_id>", methods=["GET", "POST"])
@@ -72,13 +72,12 @@ def edit_event(event_id: int):
             db.session.commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for(".edit_event", event_id=event.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
+    return render_form(
         "programme/manage/event_form.html",
-        form=form,
+        form,
         event=event,
         accreditation_form=AccreditationForm(formdata=None),
-    ), status
+    )
 
 
 @bp.route("/activiteiten/<int:event_id>/publiceren", methods=["POST"])
@@ -114,8 +113,7 @@ def duplicate_event(event_id: int):
         db.session.commit()
         flash(_("Kopie gemaakt als concept. Controleer de gegevens."), "success")
         return redirect(url_for(".edit_event", event_id=copy.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("programme/manage/duplicate.html", event=event, form=form), status
+    return render_form("programme/manage/duplicate.html", form, event=event)
 
 
 @bp.route("/activiteiten/<int:event_id>/accreditaties", methods=["POST"])
@@ -165,8 +163,7 @@ def new_theme():
         db.session.commit()
         flash(_("Thema aangemaakt."), "success")
         return redirect(url_for(".themes"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("programme/manage/theme_form.html", form=form, theme=None), status
+    return render_form("programme/manage/theme_form.html", form, theme=None)
 
 
 @bp.route("/themas/<slug>", methods=["GET", "POST"])
@@ -179,5 +176,4 @@ def edit_theme(slug: str):
         db.session.commit()
         flash(_("Thema bijgewerkt."), "success")
         return redirect(url_for(".themes"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("programme/manage/theme_form.html", form=form, theme=theme), status
+    return render_form("programme/manage/theme_form.html", form, theme=theme)

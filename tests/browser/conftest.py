@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-AXE_SCRIPT = (
-    Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
-).read_text()
+AXE_SCRIPT = (Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js").read_text()
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,7 +22,9 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     if not path:
-        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is not installed: `make test` installs it (apt-get install chromium)"
+        )
     return path
 
 
@@ -57,9 +57,11 @@ def page(browser):
     csp_violations: list[str] = []
     page.on(
         "console",
-        lambda message: csp_violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.csp_violations = csp_violations
     yield page

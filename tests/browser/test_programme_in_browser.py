@@ -45,7 +45,9 @@ def test_cancelled_event_is_marked_in_the_browser(page, live_server, demo):
     assert "Deze activiteit gaat niet door." in page.locator(".notice-cancelled").inner_text()
 
 
-def test_organiser_creates_and_publishes_an_event_that_then_is_on_the_programme(page, live_server, demo):
+def test_organiser_creates_and_publishes_an_event_that_then_is_on_the_programme(
+    page, live_server, demo
+):
     page.goto(live_server + "/beheer/activiteiten/nieuw")
     assert "/beheer/inloggen" in page.url  # the organiser area asks for a login first
     page.get_by_label("E-mailadres").fill("organisator@kennisagenda.example")

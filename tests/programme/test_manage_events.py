@@ -27,7 +27,9 @@ def event_form(**overrides) -> dict:
     return data
 
 
-def test_organiser_creates_publishes_and_sees_event_on_programme(client, auth, make_user, make_theme):
+def test_organiser_creates_publishes_and_sees_event_on_programme(
+    client, auth, make_user, make_theme
+):
     theme = make_theme("Intergenerationele overdracht")
     organiser = make_user()
     auth.login(organiser.email)
@@ -72,7 +74,9 @@ def test_organiser_edits_own_event(client, auth, make_user, make_event):
     auth.login(owner.email)
     form = client.get(f"/beheer/activiteiten/{event.id}").get_data(as_text=True)
     assert event.title in form
-    response = client.post(f"/beheer/activiteiten/{event.id}", data=event_form(title="Nieuwe titel"))
+    response = client.post(
+        f"/beheer/activiteiten/{event.id}", data=event_form(title="Nieuwe titel")
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Event, event.id).title == "Nieuwe titel"
@@ -99,7 +103,9 @@ def test_duplicate_makes_a_draft_on_the_new_date(client, auth, make_user, make_e
     event = make_event(owner=owner, title="Maandelijks kenniscafé")
     auth.login(owner.email)
     new_start = (utcnow() + timedelta(days=60)).astimezone().strftime("%Y-%m-%dT19:30")
-    response = client.post(f"/beheer/activiteiten/{event.id}/dupliceren", data={"starts_at": new_start})
+    response = client.post(
+        f"/beheer/activiteiten/{event.id}/dupliceren", data={"starts_at": new_start}
+    )
     assert response.status_code == 302
     copies = db.session.scalars(sa.select(Event).where(Event.id != event.id)).all()
     assert len(copies) == 1 and copies[0].is_draft and copies[0].title == "Maandelijks kenniscafé"
@@ -125,7 +131,9 @@ def test_admin_assigns_organisers_but_never_none(client, auth, make_user, make_e
     admin, owner, colleague = make_user("admin"), make_user(), make_user()
     event = make_event(owner=owner)
     auth.login(admin.email)
-    response = client.post(f"/beheer/activiteiten/{event.id}", data=event_form(organisers=[str(colleague.id)]))
+    response = client.post(
+        f"/beheer/activiteiten/{event.id}", data=event_form(organisers=[str(colleague.id)])
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert [u.id for u in db.session.get(Event, event.id).organisers] == [colleague.id]
@@ -138,7 +146,9 @@ def test_admin_manages_themes_and_users(client, auth, make_user):
     auth.login(make_user("admin").email)
     client.post("/beheer/themas/nieuw", data={"name": "Jeugd en gezin", "description": "Opvoeden."})
     assert "Jeugd en gezin" in client.get("/themas").get_data(as_text=True)
-    client.post("/beheer/themas/jeugd-en-gezin", data={"name": "Jeugd en gezin", "description": "Nieuw."})
+    client.post(
+        "/beheer/themas/jeugd-en-gezin", data={"name": "Jeugd en gezin", "description": "Nieuw."}
+    )
     assert "Nieuw." in client.get("/themas/jeugd-en-gezin").get_data(as_text=True)
 
     response = client.post("/beheer/gebruikers/nieuw", data={
@@ -154,7 +164,9 @@ def test_admin_manages_themes_and_users(client, auth, make_user):
 def test_admin_cannot_lock_themselves_out(client, auth, make_user):
     admin = make_user("admin")
     auth.login(admin.email)
-    response = client.post(f"/beheer/gebruikers/{admin.id}", data={"name": "X", "role": "organiser"})
+    response = client.post(
+        f"/beheer/gebruikers/{admin.id}", data={"name": "X", "role": "organiser"}
+    )
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(type(admin), admin.id).is_admin

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from app.programme.models import Accreditation, Event
 
 
 def _raw_event(**overrides) -> Event:
-    start = datetime(2026, 12, 1, 18, 30, tzinfo=timezone.utc)
+    start = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
     values = dict(kind="kenniscafe", title="T", slug="t", starts_at=start,
                   ends_at=start + timedelta(hours=2), status="draft")  # fmt: skip
     values.update(overrides)
@@ -19,13 +19,13 @@ def _raw_event(**overrides) -> Event:
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"ends_at": datetime(2026, 12, 1, 18, 30, tzinfo=timezone.utc)},  # ends when it starts
+        {"ends_at": datetime(2026, 12, 1, 18, 30, tzinfo=UTC)},  # ends when it starts
         {"capacity": -1},
         {"kind": "lezing"},
         {"status": "archived"},
         {
-            "registration_opens_at": datetime(2026, 11, 1, tzinfo=timezone.utc),
-            "registration_closes_at": datetime(2026, 10, 1, tzinfo=timezone.utc),
+            "registration_opens_at": datetime(2026, 11, 1, tzinfo=UTC),
+            "registration_closes_at": datetime(2026, 10, 1, tzinfo=UTC),
         },
     ],
 )
@@ -53,7 +53,9 @@ def test_accreditation_points_must_be_positive(app, make_event):
 
 def test_times_come_back_timezone_aware_in_utc(app):
     amsterdam_evening = datetime.fromisoformat("2026-12-01T19:30:00+01:00")
-    db.session.add(_raw_event(starts_at=amsterdam_evening, ends_at=amsterdam_evening + timedelta(hours=2)))
+    db.session.add(
+        _raw_event(starts_at=amsterdam_evening, ends_at=amsterdam_evening + timedelta(hours=2))
+    )
     db.session.commit()
     db.session.expire_all()
     event = db.session.scalar(sa.select(Event))

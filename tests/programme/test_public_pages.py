@@ -11,7 +11,10 @@ def text(response) -> str:
 
 
 def test_programme_shows_upcoming_events_in_dutch(client, make_event):
-    event = make_event(title="Wat gaat er goed tussen generaties?", starts_at=local(2030, 3, 12).astimezone(AMSTERDAM))
+    event = make_event(
+        title="Wat gaat er goed tussen generaties?",
+        starts_at=local(2030, 3, 12).astimezone(AMSTERDAM),
+    )
     make_event(title="Nog geheim", status="draft")
     response = client.get("/")
     assert response.status_code == 200
@@ -55,9 +58,11 @@ def test_unknown_filter_is_a_clear_400(client, query):
     assert "Dit filter kennen we niet" in text(response)
 
 
-def test_event_page_shows_what_when_where_themes_accreditation_and_places(client, make_event, make_theme):
-    from app.programme import services
+def test_event_page_shows_what_when_where_themes_accreditation_and_places(
+    client, make_event, make_theme
+):
     from app.extensions import db
+    from app.programme import services
 
     theme = make_theme("Intergenerationele overdracht")
     event = make_event(

@@ -44,7 +44,9 @@ def test_cancelled_event_stays_public_and_cannot_be_changed(make_event):
         services.update_event(event, {"title": "Toch wel"})
 
 
-def test_duplicate_is_a_new_draft_with_same_content_moved_in_time(make_user, make_event, make_theme):
+def test_duplicate_is_a_new_draft_with_same_content_moved_in_time(
+    make_user, make_event, make_theme
+):
     owner, colleague = make_user(), make_user()
     theme = make_theme()
     event = make_event(
@@ -69,9 +71,7 @@ def test_duplicate_is_a_new_draft_with_same_content_moved_in_time(make_user, mak
 
 
 def test_organisers_manage_only_their_own_events_admins_all(make_user, make_event):
-    owner, other, admin, desk = (
-        make_user(), make_user(), make_user("admin"), make_user("checkin")
-    )
+    owner, other, admin, desk = (make_user(), make_user(), make_user("admin"), make_user("checkin"))
     event = make_event(owner=owner)
     assert services.can_manage(owner, event)
     assert services.can_manage(admin, event)
