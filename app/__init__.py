@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.config import load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import mail as mailer  # `app.mail` is also a package name
 from app.i18n import select_locale
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,18 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     # Importing the models registers them with the metadata that migrations compare against.
-    from app import models  # noqa: F401
+    from app import locking, models  # noqa: F401  (locking: SQLite transaction set-up)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    mailer.init_app(app)
+    if app.config["RQ_CONNECTION"]:
+        from flask_rq import RQ
+
+        RQ().init_app(app)  # adds `flask rq worker`
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in om deze pagina te bekijken.")
@@ -70,9 +76,13 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.programme.manage_views import bp as programme_manage_bp
     from app.programme.views import bp as programme_bp
+    from app.registration.manage_views import bp as registration_manage_bp
+    from app.registration.views import bp as registration_bp
     from app.site.views import bp as site_bp
 
-    for blueprint in (programme_bp, programme_manage_bp, accounts_bp, site_bp):
+    blueprints = (programme_bp, programme_manage_bp, registration_bp, registration_manage_bp,
+                  accounts_bp, site_bp)  # fmt: skip
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -71,6 +71,22 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),
+        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour"),
+        "REGISTRATION_EMAIL_RATE_LIMIT": os.environ.get("REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "10")),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Kennisagenda <noreply@kennisagenda.example>"
+        ),
+        # immediate: sent right after the commit; rq: an RQ job (the default with REDIS_URL);
+        # manual: only by `flask outbox send` (e.g. from cron).
+        "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "rq" if redis_url else "immediate"),
+        "RQ_CONNECTION": redis_url,
         "PROGRAMME_PAGE_SIZE": int(os.environ.get("PROGRAMME_PAGE_SIZE", "12")),
         "ORGANISATION_NAME": os.environ.get(
             "ORGANISATION_NAME", "Werkplaats Sociaal Domein Rivierenland"

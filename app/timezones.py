@@ -78,3 +78,9 @@ def format_period(start: datetime, end: datetime, locale: str = "nl") -> str:
         f"{format_day(start, locale)} {_clock(start_local, locale)}{suffix} – "
         f"{format_day(end, locale)} {_clock(end_local, locale)}{suffix}"
     )
+
+
+def format_moment(moment: datetime, locale: str = "nl") -> str:
+    """'dinsdag 12 maart 2026, 19.30 uur' / 'Tuesday 12 March 2026, 19:30'."""
+    suffix = " uur" if locale == "nl" else ""
+    return f"{format_day(moment, locale)}, {_clock(to_local(moment), locale)}{suffix}"

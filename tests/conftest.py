@@ -8,11 +8,19 @@ emptied after each test."""
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from datetime import datetime, timedelta
 from itertools import count
 
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
+
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
@@ -34,9 +42,61 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """What a real SMTP server on loopback received, parsed with the standard library."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content, policy=email_policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return list(self.messages)
+
+
 @pytest.fixture(scope="session")
-def base_config(database_url) -> dict:
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    smtp_server.handler.clear()
+    return smtp_server.handler
+
+
+@pytest.fixture(scope="session")
+def base_config(database_url, smtp_server) -> dict:
     return {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_DELIVERY": "immediate",
+        "MAIL_DEFAULT_SENDER": "Kennisagenda <noreply@kennisagenda.test>",
         "TESTING": True,
         "APP_ENV": "testing",
         "SECRET_KEY": "test-secret-key",
@@ -85,7 +145,7 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(_schema, app_config):
+def app(_schema, app_config, mailbox):
     app = create_app(app_config)
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     DecimalField,
     EmailField,
@@ -92,6 +93,9 @@ class EventForm(FlaskForm):
     contact_email = EmailField(
         _l("E-mailadres voor vragen"), validators=[Optional(), Email(), Length(max=254)]
     )
+    catering = BooleanField(
+        _l("Er is eten: vraag bij aanmelden naar dieetwensen"),
+    )
     themes = MultiCheckboxField(_l("Thema's"), coerce=int)
     organisers = MultiCheckboxField(_l("Organisatoren"), coerce=int)
 
@@ -125,6 +129,7 @@ class EventForm(FlaskForm):
             "registration_opens_at": self.registration_opens_at.utc,
             "registration_closes_at": self.registration_closes_at.utc,
             "contact_email": (self.contact_email.data or "").strip(),
+            "catering": bool(self.catering.data),
             "themes": [themes_by_id[i] for i in self.themes.data or [] if i in themes_by_id],
         }
 

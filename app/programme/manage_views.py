@@ -61,7 +61,8 @@ def new_event():
 @bp.route("/activiteiten/<int:event_id>", methods=["GET", "POST"])
 @organiser_required
 def edit_event(event_id: int):
-    event = services.managed_event(current_user, event_id)
+    # A saved edit may change the capacity, which moves the waiting list: lock first.
+    event = services.managed_event(current_user, event_id, lock=request.method == "POST")
     form, themes_by_id = _event_form(event)
     if form.validate_on_submit():
         organisers = _chosen_organisers(form)
@@ -94,7 +95,7 @@ def publish_event(event_id: int):
 @organiser_required
 def cancel_event(event_id: int):
     """GET asks for confirmation; POST (CSRF-checked like every POST) cancels."""
-    event = services.managed_event(current_user, event_id)
+    event = services.managed_event(current_user, event_id, lock=request.method == "POST")
     if request.method == "POST":
         services.cancel_event(event)
         db.session.commit()

@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.errors import NotAllowed, NotFoundHere, StateConflict
 from app.extensions import db
+from app.locking import lock_row
+from app.programme import signals
 from app.programme.models import Accreditation, Event, EventStatus, Theme
 from app.timezones import utcnow
 
@@ -24,7 +26,7 @@ PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 EDITABLE_FIELDS = (
     "kind", "title", "summary", "description", "starts_at", "ends_at", "venue_name",
     "address", "city", "online_url", "capacity", "registration_opens_at",
-    "registration_closes_at", "contact_email",
+    "registration_closes_at", "contact_email", "catering",
 )  # fmt: skip
 
 
@@ -68,8 +70,10 @@ def events_managed_by(user: User) -> sa.Select:
     return query.order_by(Event.starts_at.desc())
 
 
-def managed_event(user: User, event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+def managed_event(user: User, event_id: int, *, lock: bool = False) -> Event:
+    """The event, if `user` manages it. With `lock`, its row is locked for the rest of the
+    transaction: every change that can move places (capacity, cancellation) takes it first."""
+    event = lock_row(Event, event_id) if lock else db.session.get(Event, event_id)
     if event is None:
         raise NotFoundHere()
     ensure_can_manage(user, event)
@@ -128,13 +132,6 @@ def public_event(slug: str, viewer: User | None = None) -> Event:
     return event
 
 
-def seats_left(event: Event) -> int | None:
-    """Places still free; None when the event has no limit.
-
-    Registrations arrive with the registration capability; until then every place is free."""
-    return event.capacity
-
-
 def theme_by_slug(slug: str) -> Theme:
     theme = db.session.scalar(sa.select(Theme).where(Theme.slug == slug))
     if theme is None:
@@ -170,13 +167,33 @@ def create_event(owner: User, details: dict, organisers: Iterable[User] = ()) ->
     return event
 
 
+# What a calendar or an attendee's plans depend on: a change here is announced.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue_name", "address", "city", "online_url")
+
+
 def update_event(event: Event, details: dict, organisers: Iterable[User] | None = None) -> Event:
+    """Apply an organiser's edit. On a published event, a change of time or place raises the
+    calendar SEQUENCE and is announced; a higher capacity lets the waiting list move up."""
     if event.is_cancelled:
         raise StateConflict(_l("Een geannuleerde activiteit kan niet meer worden gewijzigd."))
+    before = {field: getattr(event, field) for field in (*SCHEDULE_FIELDS, "capacity")}
     _apply_details(event, details)
     if organisers is not None:
         event.organisers = list(organisers)
+    changes = {
+        field: (before[field], getattr(event, field))
+        for field in SCHEDULE_FIELDS
+        if before[field] != getattr(event, field)
+    }
+    if event.is_published and changes:
+        event.ical_sequence += 1
     db.session.flush()
+    if event.is_published:
+        if changes:
+            signals.event_rescheduled.send(event, changes=changes)
+        old, new = before["capacity"], event.capacity
+        if old is not None and (new is None or new > old):
+            signals.capacity_raised.send(event)
     return event
 
 
@@ -194,9 +211,13 @@ def cancel_event(event: Event) -> Event:
     """The event stays on the programme, clearly marked as cancelled."""
     if event.is_cancelled:
         raise StateConflict(_l("Deze activiteit is al geannuleerd."))
+    was_published = event.is_published
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
+    event.ical_sequence += 1
     db.session.flush()
+    if was_published:
+        signals.event_cancelled.send(event)
     return event
 
 

@@ -7,6 +7,8 @@ from flask_login import current_user
 from app.extensions import db
 from app.programme import services
 from app.programme.forms import ProgrammeFilterForm, kind_choices
+from app.registration import services as registration
+from app.registration.forms import event_fields, registration_form_for
 
 bp = Blueprint("programme", __name__)
 
@@ -51,11 +53,19 @@ def archive():
 @bp.route("/activiteiten/<slug>")
 def event(slug: str):
     event = services.public_event(slug, viewer=current_user)
+    closed_reason = registration.registration_closed_reason(event)
+    form = extra_fields = None
+    if closed_reason is None:
+        form, questions = registration_form_for(event)
+        extra_fields = event_fields(form, questions, event.accreditations)
     return render_template(
         "programme/event.html",
         event=event,
-        seats_left=services.seats_left(event),
+        seats_left=registration.seats_left(event),
         can_manage=services.can_manage(current_user, event),
+        closed_reason=closed_reason,
+        form=form,
+        extra_fields=extra_fields,
     )
 
 

@@ -20,6 +20,16 @@ ORGANISER_ROUTES = [
     ("POST", "/beheer/activiteiten/{event}/dupliceren", "owner"),
     ("POST", "/beheer/activiteiten/{event}/accreditaties", "owner"),
     ("POST", "/beheer/activiteiten/{event}/accreditaties/{accreditation}/verwijderen", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/aanmeldingen", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/aanmeldingen.{export}", "owner"),
+    ("POST", "/beheer/aanmeldingen/{registration}/annuleren", "owner"),
+    ("POST", "/beheer/aanmeldingen/{registration}/plaats-geven", "owner"),
+    ("POST", "/beheer/aanmeldingen/{registration}/verplaatsen", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/bericht", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/bericht", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/vragen", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/vragen", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/vragen/{question}/verwijderen", "owner"),
     ("GET", "/beheer/themas", "admin"),
     ("GET", "/beheer/themas/nieuw", "admin"),
     ("POST", "/beheer/themas/nieuw", "admin"),
@@ -45,6 +55,8 @@ ALLOWED = {
 def world(make_user, make_event, make_theme):
     from app.extensions import db
     from app.programme import services
+    from app.registration import services as registration
+    from app.registration.services import RegistrationDetails
 
     users = {
         "checkin": make_user("checkin"),
@@ -52,12 +64,16 @@ def world(make_user, make_event, make_theme):
         "owner": make_user("organiser"),
         "admin": make_user("admin"),
     }
-    event = make_event(owner=users["owner"], status="draft")
+    event = make_event(owner=users["owner"], capacity=0)
     accreditation = services.add_accreditation(event, "SKJ", "SKJ-9", 1)
-    theme = make_theme()
+    question = registration.add_question(event, "Waarom?", "text", [], False)
     db.session.commit()
+    waiting = registration.register(event.id, RegistrationDetails(name="Wacht", email="w@example.org"))
+    db.session.commit()
+    theme = make_theme()
     return users, {"event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
-                   "user": users["other_organiser"].id}  # fmt: skip
+                   "user": users["other_organiser"].id, "registration": waiting.registration.id,
+                   "question": question.id, "export": "csv"}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -125,11 +125,6 @@ def test_one_accreditation_per_register(make_event):
         services.add_accreditation(event, "registerplein", "RP-2", 3)
 
 
-def test_seats_left_is_the_capacity_until_registrations_exist(make_event):
-    assert services.seats_left(make_event(capacity=25)) == 25
-    assert services.seats_left(make_event(capacity=None)) is None
-
-
 def test_theme_slug_is_derived_from_its_name_and_unique(make_theme):
     first = make_theme("Intergenerationele overdracht")
     second = make_theme("Intergenerationele overdracht")

@@ -1,0 +1,79 @@
+"""Events as iCalendar objects (RFC 5545, with RFC 5546 methods for e-mail invitations).
+
+UIDs never change once given out; SEQUENCE rises with every update a person is sent; times
+carry their Europe/Amsterdam TZID with a VTIMEZONE, so every client shows the same wall clock."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, vCalAddress, vText
+from icalendar import Event as VEvent
+
+from app.programme.models import Event
+from app.timezones import to_local, utcnow
+
+PRODID = "-//Kennisagenda//Kennisagenda 1.0//NL"
+
+
+def event_uid(event: Event, base_url: str) -> str:
+    host = urlsplit(base_url).hostname or "kennisagenda"
+    return f"kennisagenda-event-{event.id}@{host}"
+
+
+def _location(event: Event) -> str:
+    return ", ".join(part for part in (event.venue_name, event.address, event.city) if part)
+
+
+def event_invitation(
+    event: Event,
+    *,
+    method: str,
+    sequence: int,
+    base_url: str,
+    event_url: str,
+    organizer_email: str,
+    organizer_name: str,
+    attendee_email: str | None = None,
+    attendee_name: str = "",
+) -> str:
+    """The event as a one-event calendar with METHOD `REQUEST` or `CANCEL`."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+
+    entry = VEvent()
+    entry.add("uid", event_uid(event, base_url))
+    entry.add("sequence", sequence)
+    entry.add("dtstamp", utcnow())
+    entry.add("last-modified", event.updated_at or utcnow())
+    entry.add("dtstart", to_local(event.starts_at))
+    entry.add("dtend", to_local(event.ends_at))
+    entry.add("summary", event.title)
+    if event.summary:
+        entry.add("description", f"{event.summary}\n\n{event_url}")
+    else:
+        entry.add("description", event_url)
+    if _location(event):
+        entry.add("location", _location(event))
+    entry.add("url", event_url)
+    cancelled = method == "CANCEL" or event.is_cancelled
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    entry.add("transp", "OPAQUE")
+
+    organizer = vCalAddress(f"mailto:{organizer_email}")
+    organizer.params["cn"] = vText(organizer_name)
+    entry.add("organizer", organizer)
+    if attendee_email:
+        attendee = vCalAddress(f"mailto:{attendee_email}")
+        attendee.params["cn"] = vText(attendee_name or attendee_email)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED")
+        attendee.params["rsvp"] = vText("FALSE")
+        entry.add("attendee", attendee)
+
+    calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()

@@ -1,0 +1,51 @@
+"""One lock per transaction on the row that owns a capacity (pretix's discipline).
+
+PostgreSQL: `SELECT … FOR UPDATE` on the row. SQLite has no row locks: a no-op UPDATE of the
+row takes the database's write lock — the same lock `BEGIN IMMEDIATE` takes — so that what is
+counted next cannot change until the commit. Reads elsewhere keep the driver's usual behaviour."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@sa_event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")  # writers queue up
+    cursor.close()
+
+
+class LockOrderError(RuntimeError):
+    """A lock was asked for after the transaction had already changed something unflushed."""
+
+
+def lock_row(model, row_id: int):
+    """Lock `model`'s row `row_id` for the rest of the transaction and return it, fresh from
+    the database. Call it before changing anything in the transaction."""
+    session = db.session()  # the request's own Session, not the scoped proxy
+    if session.new or session.dirty or session.deleted:
+        raise LockOrderError("lock_row must come before the first change of a transaction")
+    if session.get_bind().dialect.name == "sqlite":
+        table = model.__table__
+        # Touch nothing: every column that would change on update is set to itself.
+        unchanged = {c: c for c in table.c if c.onupdate is not None or c.primary_key}
+        session.execute(table.update().where(table.c.id == row_id).values(unchanged))
+    query = (
+        sa.select(model)
+        .where(model.id == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalar(query)

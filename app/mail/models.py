@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.extensions import db
+from app.timezones import UTCDateTime, utcnow
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry; an organiser can see and resend it
+
+
+class OutboxMessage(db.Model):
+    """One e-mail, rendered completely when it was queued, so that what it says is what was
+    true at that moment, whenever it is delivered."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"
+        ),
+        sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    recipient: so.Mapped[str] = so.mapped_column(sa.String(254))
+    subject: so.Mapped[str] = so.mapped_column(sa.String(300))
+    text_body: so.Mapped[str] = so.mapped_column(sa.Text)
+    html_body: so.Mapped[str] = so.mapped_column(sa.Text)
+    calendar: so.Mapped[str | None] = so.mapped_column(sa.Text)  # an iCalendar object
+    calendar_method: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    message_id: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
+    event_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    registration_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=OutboxStatus.PENDING)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_error: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

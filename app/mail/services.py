@@ -1,0 +1,241 @@
+"""Queueing mail in the outbox and delivering it over SMTP.
+
+A message is queued in the transaction of the change that causes it. After that transaction
+commits, its messages are handed on: to an RQ job when Redis is configured, else sent right
+away. Anything not delivered then (SMTP down, Redis down) stays pending, and the next delivery
+run — `flask --app wsgi outbox send`, from cron — picks it up. Each message is claimed before it
+is sent, so two senders never send the same message."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.mime.text import MIMEText
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_mailman import EmailMultiAlternatives
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from app.extensions import db, mail
+from app.mail.models import OutboxMessage, OutboxStatus
+from app.timezones import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+SENDING_LEASE = timedelta(minutes=5)  # a sender that died mid-send frees its claim after this
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … capped at 6 hours."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+# --- composing -----------------------------------------------------------------------------
+
+
+@dataclass
+class MailContent:
+    """What a message says, once; the text and HTML layouts both render it."""
+
+    subject: str
+    greeting: str
+    paragraphs: list[str]
+    action: tuple[str, str] | None = None  # (label, absolute URL)
+    closing: list[str] = field(default_factory=list)
+
+
+def render_message(content: MailContent) -> tuple[str, str, str]:
+    """Subject, text and HTML of a message, in the language that is active."""
+    text = render_template("mail/message.txt", content=content)
+    html = render_template("mail/message.html", content=content)
+    return content.subject, text, html
+
+
+def queue_message(
+    *,
+    kind: str,
+    recipient: str,
+    subject: str,
+    text_body: str,
+    html_body: str,
+    event_id: int | None = None,
+    registration_id: int | None = None,
+    calendar: str | None = None,
+    calendar_method: str | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox, in the current transaction."""
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        event_id=event_id,
+        registration_id=registration_id,
+        calendar=calendar,
+        calendar_method=calendar_method,
+        message_id=make_msgid(domain=host),
+        status=OutboxStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault("outbox_ids", []).append(message.id)
+    return message
+
+
+# --- handing on after commit ---------------------------------------------------------------
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _hand_on_after_commit(session) -> None:
+    ids = session.info.pop("outbox_ids", None)
+    if ids:
+        dispatch(ids)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    session.info.pop("outbox_ids", None)
+
+
+def dispatch(ids: list[int]) -> None:
+    """Hand committed messages on for delivery; never raises (they stay pending on failure)."""
+    mode = current_app.config["MAIL_DELIVERY"]
+    try:
+        if mode == "rq":
+            current_app.extensions["rq"].queue.enqueue(deliver_job, ids)
+        elif mode == "immediate":
+            deliver(ids)
+    except Exception:  # noqa: BLE001 - the change is committed; the mail waits for the next run
+        log.exception("Handing on outbox messages %s failed; they stay pending", ids)
+
+
+def deliver_job(ids: list[int]) -> None:
+    """The RQ job: runs in the worker, in an app context."""
+    deliver(ids)
+
+
+# --- delivering ----------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def _due_ids(limit: int) -> list[int]:
+    now = utcnow()
+    query = (
+        sa.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    with Session(db.engine) as session:
+        return list(session.scalars(query))
+
+
+def deliver_pending(limit: int = 500) -> DeliveryReport:
+    """Deliver every message that is due (new ones and retries whose time has come)."""
+    return deliver(_due_ids(limit))
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
+    """Mark the message as being sent by us, or None if someone else has it (or it is done)."""
+    now = utcnow()
+    table = OutboxMessage.__table__
+    with db.engine.begin() as connection:
+        claimed = connection.execute(
+            table.update()
+            .where(
+                table.c.id == message_id,
+                table.c.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+                table.c.next_attempt_at <= now,
+            )
+            .values(
+                status=OutboxStatus.SENDING,
+                attempts=table.c.attempts + 1,
+                next_attempt_at=now + SENDING_LEASE,
+            )
+        ).rowcount
+    if claimed != 1:
+        return None
+    with Session(db.engine, expire_on_commit=False) as session:
+        return session.get(OutboxMessage, message_id)
+
+
+def _record(message: OutboxMessage, *, error: str | None) -> str:
+    table = OutboxMessage.__table__
+    if error is None:
+        values = {"status": OutboxStatus.SENT, "sent_at": utcnow(), "last_error": ""}
+    elif message.attempts >= MAX_ATTEMPTS:
+        values = {"status": OutboxStatus.FAILED, "last_error": error[:500]}
+    else:
+        values = {
+            "status": OutboxStatus.PENDING,
+            "next_attempt_at": utcnow() + retry_delay(message.attempts),
+            "last_error": error[:500],
+        }
+    with db.engine.begin() as connection:
+        connection.execute(table.update().where(table.c.id == message.id).values(**values))
+    return values["status"]
+
+
+def _as_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text_body,
+        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=[message.recipient],
+        headers={"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    email.attach_alternative(message.html_body, "text/html")
+    if message.calendar:
+        # The MIME `method` parameter must equal the calendar's METHOD (RFC 6047).
+        part = MIMEText(message.calendar, "calendar", "utf-8")
+        part.set_param("method", message.calendar_method)
+        part.add_header("Content-Disposition", "attachment", filename="activiteit.ics")
+        email.attach(part)
+    return email
+
+
+def deliver(ids: list[int]) -> DeliveryReport:
+    report = DeliveryReport()
+    connection = None
+    for message_id in ids:
+        message = _claim(message_id)
+        if message is None:
+            continue
+        try:
+            if connection is None:
+                connection = mail.get_connection(fail_silently=False)
+                connection.open()
+            _as_email(message, connection).send()
+        except Exception as error:  # noqa: BLE001 - any SMTP or network failure: retry later
+            outcome = _record(message, error=f"{type(error).__name__}: {error}")
+            log.warning("Mail %s to %s not delivered: %s", message.id, message.recipient, error)
+            if connection is not None:
+                connection.close()
+                connection = None
+        else:
+            outcome = _record(message, error=None)
+        {"sent": report.sent, "pending": report.retrying, "failed": report.failed}[outcome].append(
+            message.id
+        )
+    if connection is not None:
+        connection.close()
+    return report

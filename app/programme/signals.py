@@ -1,0 +1,11 @@
+"""What the programme tells other capabilities, so that it need not know them: registration
+listens to these to promote from the waiting list and to tell registrants."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Event. Sent inside the transaction that makes the change, with the event locked.
+event_cancelled = _signals.signal("event-cancelled")
+event_rescheduled = _signals.signal("event-rescheduled")  # kwargs: changes={field: (before, after)}
+capacity_raised = _signals.signal("capacity-raised")

@@ -1,0 +1,1 @@
+"""Participants, registrations, the waiting list, the manage link and exports."""

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from app.registration.models import QuestionKind
+from app.registration import services
+from app.registration.services import RegistrationDetails
+
+
+class DetailsForm(FlaskForm):
+    """What we ask of everyone, and only that (data minimisation)."""
+
+    name = StringField(
+        _l("Naam"), validators=[InputRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
+    )
+    organisation = StringField(
+        _l("Organisatie"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+    function = StringField(
+        _l("Functie of rol"),
+        description=_l("Bijvoorbeeld wijkteammedewerker, student, beleidsadviseur."),
+        validators=[Optional(), Length(max=200)],
+    )
+
+
+class RegistrationForm(DetailsForm):
+    email = EmailField(
+        _l("E-mailadres"),
+        description=_l("Hierheen sturen we de bevestiging en uw persoonlijke link."),
+        validators=[InputRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    privacy = BooleanField(
+        _l("Ik heb de privacyverklaring gelezen."), validators=[InputRequired()]
+    )
+    newsletter = BooleanField(_l("Ja, stuur mij de nieuwsbrief van de werkplaats (optioneel)."))
+    photos = BooleanField(
+        _l("Ik vind het goed dat ik herkenbaar op foto's van deze activiteit sta (optioneel).")
+    )
+    # A field people never see; bots fill in everything.
+    website = StringField(_l("Laat dit veld leeg"), render_kw={"tabindex": "-1", "autocomplete": "off"})
+
+
+def _question_field(question):
+    validators = [InputRequired()] if question.required else [Optional()]
+    label = question.text
+    if question.kind == QuestionKind.CHOICE:
+        choices = [(option, option) for option in question.options]
+        return RadioField(label, choices=choices, validators=validators)
+    if question.kind == QuestionKind.YES_NO:
+        return RadioField(label, choices=[("ja", _l("Ja")), ("nee", _l("Nee"))], validators=validators)
+    return StringField(label, validators=[*validators, Length(max=1000)])
+
+
+def build_form(base, event, questions, accreditations, **kwargs):
+    """`base` (registration or details form) with this event's own fields added."""
+
+    class EventForm(base):
+        pass
+
+    if event.catering:
+        EventForm.dietary_needs = StringField(
+            _l("Dieetwensen of allergieën"),
+            description=_l("Alleen als er iets is waar we rekening mee moeten houden."),
+            validators=[Optional(), Length(max=500)],
+        )
+    for accreditation in accreditations:
+        setattr(
+            EventForm,
+            f"register_{accreditation.id}",
+            StringField(
+                _l("Registratienummer %(register)s", register=accreditation.register),
+                description=_l("Alleen nodig als u punten wilt voor uw registratie."),
+                validators=[Optional(), Length(max=40)],
+            ),
+        )
+    for question in questions:
+        setattr(EventForm, f"question_{question.id}", _question_field(question))
+    return EventForm(**kwargs)
+
+
+def event_fields(form, questions, accreditations) -> list:
+    """The fields this event added, in order, for the template."""
+    names = (["dietary_needs"] if "dietary_needs" in form else []) + [
+        f"register_{a.id}" for a in accreditations
+    ] + [f"question_{q.id}" for q in questions]
+    return [form[name] for name in names]
+
+
+def details_from(form, questions, accreditations, language: str) -> RegistrationDetails:
+    return RegistrationDetails(
+        name=form.name.data.strip(),
+        email=form.email.data.strip() if "email" in form else "",
+        organisation=(form.organisation.data or "").strip(),
+        function=(form.function.data or "").strip(),
+        dietary_needs=(form.dietary_needs.data or "").strip() if "dietary_needs" in form else "",
+        register_numbers={
+            a.register: form[f"register_{a.id}"].data.strip()
+            for a in accreditations
+            if (form[f"register_{a.id}"].data or "").strip()
+        },
+        answers={
+            str(q.id): form[f"question_{q.id}"].data
+            for q in questions
+            if form[f"question_{q.id}"].data not in (None, "")
+        },
+        newsletter=bool(form.newsletter.data) if "newsletter" in form else False,
+        photos=bool(form.photos.data) if "photos" in form else False,
+        language=language,
+    )
+
+
+def prefill(form, registration, questions, accreditations) -> None:
+    """Show a registration's current details in the manage form."""
+    form.name.data = registration.participant.name
+    form.organisation.data = registration.organisation
+    form.function.data = registration.function
+    if "dietary_needs" in form:
+        form.dietary_needs.data = registration.dietary_needs
+    for a in accreditations:
+        form[f"register_{a.id}"].data = registration.register_numbers.get(a.register, "")
+    for q in questions:
+        form[f"question_{q.id}"].data = registration.answers.get(str(q.id))
+
+
+class QuestionForm(FlaskForm):
+    text = StringField(_l("Vraag"), validators=[InputRequired(), Length(max=300)])
+    kind = SelectField(
+        _l("Soort antwoord"),
+        choices=[
+            (QuestionKind.TEXT, _l("Vrije tekst")),
+            (QuestionKind.CHOICE, _l("Keuze uit opties")),
+            (QuestionKind.YES_NO, _l("Ja of nee")),
+        ],
+    )
+    options = TextAreaField(
+        _l("Opties"),
+        description=_l("Bij een keuzevraag: één optie per regel."),
+        validators=[Optional(), Length(max=2000)],
+    )
+    required = BooleanField(_l("Verplicht"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data == QuestionKind.CHOICE and len(self.option_list()) < 2:
+            self.options.errors.append(_l("Geef minstens twee opties, één per regel."))
+            valid = False
+        return valid
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
+
+
+class MessageForm(FlaskForm):
+    audience = SelectField(
+        _l("Aan"),
+        choices=[
+            ("all", _l("Iedereen die is aangemeld of op de wachtlijst staat")),
+            ("confirmed", _l("Alleen wie een plaats heeft")),
+            ("waitlisted", _l("Alleen de wachtlijst")),
+        ],
+        validators=[InputRequired()],
+    )
+    subject = StringField(_l("Onderwerp"), validators=[InputRequired(), Length(max=200)])
+    body = TextAreaField(_l("Bericht"), validators=[InputRequired(), Length(max=10000)])
+
+
+class MoveForm(FlaskForm):
+    position = IntegerField(_l("Nieuwe plaats op de wachtlijst"), validators=[InputRequired(), NumberRange(min=1)])
+
+
+
+def registration_form_for(event, formdata=None):
+    """The registration form of `event` (its own fields included) and its questions."""
+    questions = services.questions_for(event)
+    kwargs = {} if formdata is None else {"formdata": formdata}
+    return build_form(RegistrationForm, event, questions, event.accreditations, **kwargs), questions

@@ -1,0 +1,246 @@
+"""What registrants are told, and when: each function writes one message to the outbox, in
+the registrant's language, inside the transaction of the change it reports."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.calendar.ics import event_invitation
+from app.links import external_url
+from app.mail.services import MailContent, queue_message, render_message
+from app.registration.models import Registration
+from app.registration.tokens import issue_manage_token
+from app.timezones import format_period
+
+
+def _where(event) -> str:
+    place = ", ".join(p for p in (event.venue_name, event.address, event.city) if p)
+    if event.online_url:
+        place = f"{place} ({_('ook online')})" if place else _("online")
+    return place
+
+
+def _facts(registration: Registration, language: str) -> str:
+    event = registration.event
+    lines = [_("Wanneer: %(when)s", when=format_period(event.starts_at, event.ends_at, language))]
+    if _where(event):
+        lines.append(_("Waar: %(where)s", where=_where(event)))
+    return "\n".join(lines)
+
+
+def _manage_action(registration: Registration) -> tuple[str, str]:
+    token = issue_manage_token(registration)
+    return _("Uw aanmelding bekijken of wijzigen"), external_url("registration.manage", token=token)
+
+
+def _calendar(registration: Registration, method: str) -> str:
+    """The event for the registrant's calendar, with a SEQUENCE above anything sent before."""
+    event = registration.event
+    sequence = max(event.ical_sequence, registration.ical_sequence + 1)
+    registration.ical_sequence = sequence
+    return event_invitation(
+        event,
+        method=method,
+        sequence=sequence,
+        base_url=current_app.config["BASE_URL"],
+        event_url=external_url("programme.event", slug=event.slug),
+        organizer_email=event.contact_email or current_app.config["ORGANISATION_EMAIL"],
+        organizer_name=current_app.config["ORGANISATION_NAME"],
+        attendee_email=registration.participant.email,
+        attendee_name=registration.participant.name,
+    )
+
+
+def _queue(registration: Registration, kind: str, compose, calendar_method: str | None = None):
+    language = registration.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        content: MailContent = compose(language)
+        subject, text, html = render_message(content)
+    calendar = _calendar(registration, calendar_method) if calendar_method else None
+    queue_message(
+        kind=kind,
+        recipient=registration.participant.email,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        event_id=registration.event_id,
+        registration_id=registration.id,
+        calendar=calendar,
+        calendar_method=calendar_method,
+    )
+
+
+def _greeting(registration: Registration) -> str:
+    return _("Beste %(name)s,", name=registration.participant.name)
+
+
+def confirmed(registration: Registration) -> None:
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("Aanmelding bevestigd: %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("U bent aangemeld voor %(title)s.", title=event.title),
+                _facts(registration, language),
+                _("In de bijlage staat de activiteit voor uw agenda."),
+            ],
+            action=_manage_action(registration),
+            closing=[_("Kunt u toch niet komen? Meld u dan af via de link: dan gaat uw plaats naar de eerste op de wachtlijst.")],
+        )
+
+    _queue(registration, "registration_confirmed", compose, calendar_method="REQUEST")
+
+
+def waitlisted(registration: Registration) -> None:
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("U staat op de wachtlijst: %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("%(title)s is vol. U staat op plaats %(position)d van de wachtlijst.",
+                  title=event.title, position=registration.waitlist_position),  # fmt: skip
+                _("Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u direct bericht."),
+                _facts(registration, language),
+            ],
+            action=_manage_action(registration),
+        )
+
+    _queue(registration, "registration_waitlisted", compose)
+
+
+def promoted(registration: Registration) -> None:
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("Er is een plaats voor u: %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("Goed nieuws: er is een plaats vrijgekomen. U bent nu aangemeld voor %(title)s.", title=event.title),
+                _facts(registration, language),
+                _("In de bijlage staat de activiteit voor uw agenda."),
+            ],
+            action=_manage_action(registration),
+            closing=[_("Kunt u toch niet komen? Meld u dan af via de link, zodat iemand anders uw plaats krijgt.")],
+        )
+
+    _queue(registration, "registration_promoted", compose, calendar_method="REQUEST")
+
+
+def cancelled(registration: Registration, *, had_place: bool) -> None:
+    event = registration.event
+
+    def compose(language):
+        by_organiser = registration.cancelled_by == "organiser"
+        return MailContent(
+            subject=_("Afmelding: %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("De organisatie heeft uw aanmelding voor %(title)s geannuleerd.", title=event.title)
+                if by_organiser
+                else _("U bent afgemeld voor %(title)s.", title=event.title),
+                _facts(registration, language),
+            ],
+            closing=[_("Wilt u zich opnieuw aanmelden? Dat kan op de pagina van de activiteit, zolang er plaats is.")],
+        )
+
+    _queue(registration, "registration_cancelled", compose, "CANCEL" if had_place else None)
+
+
+def manage_link_again(registration: Registration) -> None:
+    event = registration.event
+
+    def compose(language):
+        status = (
+            _("U heeft een plaats.")
+            if registration.is_confirmed
+            else _("U staat op plaats %(position)d van de wachtlijst.", position=registration.waitlist_position)
+        )
+        return MailContent(
+            subject=_("Uw aanmelding voor %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("U was al aangemeld voor %(title)s, dus u krijgt geen tweede plaats. Hier is uw persoonlijke link opnieuw.", title=event.title),
+                status,
+                _facts(registration, language),
+            ],
+            action=_manage_action(registration),
+        )
+
+    _queue(registration, "manage_link", compose)
+
+
+def event_cancelled(registration: Registration) -> None:
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("Geannuleerd: %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("Helaas gaat %(title)s niet door. De activiteit is geannuleerd.", title=event.title),
+                _facts(registration, language),
+                _("Onze excuses voor het ongemak. In het programma vindt u andere activiteiten."),
+            ],
+            action=(_("Naar het programma"), external_url("programme.index")),
+        )
+
+    method = "CANCEL" if registration.is_confirmed else None
+    _queue(registration, "event_cancelled", compose, calendar_method=method)
+
+
+def event_changed(registration: Registration, changes: dict) -> None:
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("Gewijzigd: %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("Er is iets veranderd aan %(title)s. Dit zijn de gegevens zoals ze nu zijn:", title=event.title),
+                _facts(registration, language),
+                _("In de bijlage staat de bijgewerkte activiteit voor uw agenda.")
+                if registration.is_confirmed
+                else _("U staat nog steeds op de wachtlijst."),
+            ],
+            action=_manage_action(registration),
+        )
+
+    method = "REQUEST" if registration.is_confirmed else None
+    _queue(registration, "event_changed", compose, calendar_method=method)
+
+
+def reminder(registration: Registration) -> None:
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("Herinnering: %(title)s", title=event.title),
+            greeting=_greeting(registration),
+            paragraphs=[
+                _("Binnenkort is het zover: u bent aangemeld voor %(title)s.", title=event.title),
+                _facts(registration, language),
+            ],
+            action=_manage_action(registration),
+            closing=[_("Kunt u niet komen? Meld u dan af, zodat iemand van de wachtlijst uw plaats krijgt.")],
+        )
+
+    _queue(registration, "reminder", compose)
+
+
+def organiser_message(registration: Registration, subject: str, body: str) -> None:
+    def compose(language):
+        return MailContent(
+            subject=subject,
+            greeting=_greeting(registration),
+            paragraphs=[part.strip() for part in body.split("\n\n") if part.strip()],
+            action=_manage_action(registration),
+        )
+
+    _queue(registration, "organiser_message", compose)
