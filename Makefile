@@ -43,7 +43,7 @@ extract-messages: install
 	$(BIN)/pybabel extract -F app/translations/babel.cfg -k _l -k lazy_gettext \
 		--no-location --sort-output -o app/translations/messages.pot app
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
-		--no-location --ignore-obsolete
+		--omit-header --ignore-obsolete --no-fuzzy-matching
 
 # The browser tests use Debian's chromium; Playwright never downloads a browser here.
 chromium:

@@ -71,8 +71,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),
-        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour"),
-        "REGISTRATION_EMAIL_RATE_LIMIT": os.environ.get("REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour"),
+        "REGISTRATION_RATE_LIMIT": os.environ.get(
+            "REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour"
+        ),
+        "REGISTRATION_EMAIL_RATE_LIMIT": os.environ.get(
+            "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour"
+        ),
+        # Always real SMTP: Flask-Mailman would quietly keep mail in memory under TESTING.
+        "MAIL_BACKEND": "smtp",
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,

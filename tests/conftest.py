@@ -12,11 +12,10 @@ import socket
 import threading
 import time
 from datetime import datetime, timedelta
-from itertools import count
-
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
+from itertools import count
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +28,8 @@ from app.accounts import services as accounts
 from app.extensions import db
 from app.programme import services as programme
 from app.programme.models import EventKind
+from app.registration import services as registration_services
+from app.registration.services import RegistrationDetails
 from app.timezones import AMSTERDAM, utcnow
 
 PASSWORD = "een-lang-wachtwoord"
@@ -243,3 +244,18 @@ def make_event(app, make_user):
 
 def row_count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def register(app):
+    """register(event, "name") -> the committed Registration (e-mail derived from the name)."""
+
+    def make(event, name: str = "Deelnemer", email: str | None = None, **details):
+        email = email or f"{name.lower().replace(' ', '.')}@example.org"
+        outcome = registration_services.register(
+            event.id, RegistrationDetails(name=name, email=email, **details)
+        )
+        db.session.commit()
+        return outcome.registration
+
+    return make

@@ -88,7 +88,9 @@ class Event(db.Model):
     registration_closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=EventStatus.DRAFT)
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
-    catering: so.Mapped[bool] = so.mapped_column(default=False)  # then registration asks for dietary needs
+    catering: so.Mapped[bool] = so.mapped_column(
+        default=False
+    )  # then registration asks for dietary needs
     # Bumped whenever what a calendar shows changes (time, place, cancellation).
     ical_sequence: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,11 @@ from openpyxl import Workbook
 from app.registration import services
 from app.timezones import to_local
 
-_STATUS = {"confirmed": _l("aangemeld"), "waitlisted": _l("wachtlijst"), "cancelled": _l("afgemeld")}
+_STATUS = {
+    "confirmed": _l("aangemeld"),
+    "waitlisted": _l("wachtlijst"),
+    "cancelled": _l("afgemeld"),
+}
 
 
 def registration_rows(event) -> list[list]:

@@ -13,8 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from app.registration.models import QuestionKind
 from app.registration import services
+from app.registration.models import QuestionKind
 from app.registration.services import RegistrationDetails
 
 
@@ -22,7 +22,9 @@ class DetailsForm(FlaskForm):
     """What we ask of everyone, and only that (data minimisation)."""
 
     name = StringField(
-        _l("Naam"), validators=[InputRequired(), Length(max=120)], render_kw={"autocomplete": "name"}
+        _l("Naam"),
+        validators=[InputRequired(), Length(max=120)],
+        render_kw={"autocomplete": "name"},
     )
     organisation = StringField(
         _l("Organisatie"),
@@ -43,15 +45,15 @@ class RegistrationForm(DetailsForm):
         validators=[InputRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
-    privacy = BooleanField(
-        _l("Ik heb de privacyverklaring gelezen."), validators=[InputRequired()]
-    )
+    privacy = BooleanField(_l("Ik heb de privacyverklaring gelezen."), validators=[InputRequired()])
     newsletter = BooleanField(_l("Ja, stuur mij de nieuwsbrief van de werkplaats (optioneel)."))
     photos = BooleanField(
         _l("Ik vind het goed dat ik herkenbaar op foto's van deze activiteit sta (optioneel).")
     )
     # A field people never see; bots fill in everything.
-    website = StringField(_l("Laat dit veld leeg"), render_kw={"tabindex": "-1", "autocomplete": "off"})
+    website = StringField(
+        _l("Laat dit veld leeg"), render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )
 
 
 def _question_field(question):
@@ -61,7 +63,9 @@ def _question_field(question):
         choices = [(option, option) for option in question.options]
         return RadioField(label, choices=choices, validators=validators)
     if question.kind == QuestionKind.YES_NO:
-        return RadioField(label, choices=[("ja", _l("Ja")), ("nee", _l("Nee"))], validators=validators)
+        return RadioField(
+            label, choices=[("ja", _l("Ja")), ("nee", _l("Nee"))], validators=validators
+        )
     return StringField(label, validators=[*validators, Length(max=1000)])
 
 
@@ -94,9 +98,11 @@ def build_form(base, event, questions, accreditations, **kwargs):
 
 def event_fields(form, questions, accreditations) -> list:
     """The fields this event added, in order, for the template."""
-    names = (["dietary_needs"] if "dietary_needs" in form else []) + [
-        f"register_{a.id}" for a in accreditations
-    ] + [f"question_{q.id}" for q in questions]
+    names = (
+        (["dietary_needs"] if "dietary_needs" in form else [])
+        + [f"register_{a.id}" for a in accreditations]
+        + [f"question_{q.id}" for q in questions]
+    )
     return [form[name] for name in names]
 
 
@@ -179,8 +185,9 @@ class MessageForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    position = IntegerField(_l("Nieuwe plaats op de wachtlijst"), validators=[InputRequired(), NumberRange(min=1)])
-
+    position = IntegerField(
+        _l("Nieuwe plaats op de wachtlijst"), validators=[InputRequired(), NumberRange(min=1)]
+    )
 
 
 def registration_form_for(event, formdata=None):

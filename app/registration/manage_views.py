@@ -88,7 +88,10 @@ def export(event_id: int, kind: str):
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -98,7 +101,9 @@ def message(event_id: int):
     event = programme.managed_event(current_user, event_id)
     form = MessageForm()
     if form.validate_on_submit():
-        sent = services.message_registrants(event, form.audience.data, form.subject.data, form.body.data)
+        sent = services.message_registrants(
+            event, form.audience.data, form.subject.data, form.body.data
+        )
         db.session.commit()
         flash(_("Bericht verstuurd aan %(n)d personen.", n=sent), "success")
         return redirect(url_for(".registrations", event_id=event.id))
@@ -111,12 +116,17 @@ def questions(event_id: int):
     event = programme.managed_event(current_user, event_id)
     form = QuestionForm()
     if form.validate_on_submit():
-        services.add_question(event, form.text.data, form.kind.data, form.option_list(), form.required.data)
+        services.add_question(
+            event, form.text.data, form.kind.data, form.option_list(), form.required.data
+        )
         db.session.commit()
         flash(_("Vraag toegevoegd."), "success")
         return redirect(url_for(".questions", event_id=event.id))
     return render_form(
-        "registration/manage/questions.html", form, event=event, questions=services.questions_for(event)
+        "registration/manage/questions.html",
+        form,
+        event=event,
+        questions=services.questions_for(event),
     )
 
 

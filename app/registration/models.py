@@ -41,9 +41,13 @@ class Registration(db.Model):
 
     __tablename__ = "registrations"
     __table_args__ = (
-        sa.UniqueConstraint("event_id", "participant_id", name="uq_registrations_event_participant"),
+        sa.UniqueConstraint(
+            "event_id", "participant_id", name="uq_registrations_event_participant"
+        ),
         # No duplicate positions; the services keep them gapless (1…n).
-        sa.UniqueConstraint("event_id", "waitlist_position", name="uq_registrations_event_position"),
+        sa.UniqueConstraint(
+            "event_id", "waitlist_position", name="uq_registrations_event_position"
+        ),
         sa.CheckConstraint(
             "status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"
         ),

@@ -89,7 +89,11 @@ def confirmed(registration: Registration) -> None:
                 _("In de bijlage staat de activiteit voor uw agenda."),
             ],
             action=_manage_action(registration),
-            closing=[_("Kunt u toch niet komen? Meld u dan af via de link: dan gaat uw plaats naar de eerste op de wachtlijst.")],
+            closing=[
+                _(
+                    "Kunt u toch niet komen? Meld u dan af via de link: dan gaat uw plaats naar de eerste op de wachtlijst."
+                )
+            ],
         )
 
     _queue(registration, "registration_confirmed", compose, calendar_method="REQUEST")
@@ -103,9 +107,14 @@ def waitlisted(registration: Registration) -> None:
             subject=_("U staat op de wachtlijst: %(title)s", title=event.title),
             greeting=_greeting(registration),
             paragraphs=[
-                _("%(title)s is vol. U staat op plaats %(position)d van de wachtlijst.",
-                  title=event.title, position=registration.waitlist_position),  # fmt: skip
-                _("Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u direct bericht."),
+                _(
+                    "%(title)s is vol. U staat op plaats %(position)d van de wachtlijst.",
+                    title=event.title,
+                    position=registration.waitlist_position,
+                ),  # fmt: skip
+                _(
+                    "Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u direct bericht."
+                ),
                 _facts(registration, language),
             ],
             action=_manage_action(registration),
@@ -122,12 +131,19 @@ def promoted(registration: Registration) -> None:
             subject=_("Er is een plaats voor u: %(title)s", title=event.title),
             greeting=_greeting(registration),
             paragraphs=[
-                _("Goed nieuws: er is een plaats vrijgekomen. U bent nu aangemeld voor %(title)s.", title=event.title),
+                _(
+                    "Goed nieuws: er is een plaats vrijgekomen. U bent nu aangemeld voor %(title)s.",
+                    title=event.title,
+                ),
                 _facts(registration, language),
                 _("In de bijlage staat de activiteit voor uw agenda."),
             ],
             action=_manage_action(registration),
-            closing=[_("Kunt u toch niet komen? Meld u dan af via de link, zodat iemand anders uw plaats krijgt.")],
+            closing=[
+                _(
+                    "Kunt u toch niet komen? Meld u dan af via de link, zodat iemand anders uw plaats krijgt."
+                )
+            ],
         )
 
     _queue(registration, "registration_promoted", compose, calendar_method="REQUEST")
@@ -142,12 +158,19 @@ def cancelled(registration: Registration, *, had_place: bool) -> None:
             subject=_("Afmelding: %(title)s", title=event.title),
             greeting=_greeting(registration),
             paragraphs=[
-                _("De organisatie heeft uw aanmelding voor %(title)s geannuleerd.", title=event.title)
+                _(
+                    "De organisatie heeft uw aanmelding voor %(title)s geannuleerd.",
+                    title=event.title,
+                )
                 if by_organiser
                 else _("U bent afgemeld voor %(title)s.", title=event.title),
                 _facts(registration, language),
             ],
-            closing=[_("Wilt u zich opnieuw aanmelden? Dat kan op de pagina van de activiteit, zolang er plaats is.")],
+            closing=[
+                _(
+                    "Wilt u zich opnieuw aanmelden? Dat kan op de pagina van de activiteit, zolang er plaats is."
+                )
+            ],
         )
 
     _queue(registration, "registration_cancelled", compose, "CANCEL" if had_place else None)
@@ -160,13 +183,19 @@ def manage_link_again(registration: Registration) -> None:
         status = (
             _("U heeft een plaats.")
             if registration.is_confirmed
-            else _("U staat op plaats %(position)d van de wachtlijst.", position=registration.waitlist_position)
+            else _(
+                "U staat op plaats %(position)d van de wachtlijst.",
+                position=registration.waitlist_position,
+            )
         )
         return MailContent(
             subject=_("Uw aanmelding voor %(title)s", title=event.title),
             greeting=_greeting(registration),
             paragraphs=[
-                _("U was al aangemeld voor %(title)s, dus u krijgt geen tweede plaats. Hier is uw persoonlijke link opnieuw.", title=event.title),
+                _(
+                    "U was al aangemeld voor %(title)s, dus u krijgt geen tweede plaats. Hier is uw persoonlijke link opnieuw.",
+                    title=event.title,
+                ),
                 status,
                 _facts(registration, language),
             ],
@@ -184,7 +213,10 @@ def event_cancelled(registration: Registration) -> None:
             subject=_("Geannuleerd: %(title)s", title=event.title),
             greeting=_greeting(registration),
             paragraphs=[
-                _("Helaas gaat %(title)s niet door. De activiteit is geannuleerd.", title=event.title),
+                _(
+                    "Helaas gaat %(title)s niet door. De activiteit is geannuleerd.",
+                    title=event.title,
+                ),
                 _facts(registration, language),
                 _("Onze excuses voor het ongemak. In het programma vindt u andere activiteiten."),
             ],
@@ -203,7 +235,10 @@ def event_changed(registration: Registration, changes: dict) -> None:
             subject=_("Gewijzigd: %(title)s", title=event.title),
             greeting=_greeting(registration),
             paragraphs=[
-                _("Er is iets veranderd aan %(title)s. Dit zijn de gegevens zoals ze nu zijn:", title=event.title),
+                _(
+                    "Er is iets veranderd aan %(title)s. Dit zijn de gegevens zoals ze nu zijn:",
+                    title=event.title,
+                ),
                 _facts(registration, language),
                 _("In de bijlage staat de bijgewerkte activiteit voor uw agenda.")
                 if registration.is_confirmed
@@ -228,7 +263,11 @@ def reminder(registration: Registration) -> None:
                 _facts(registration, language),
             ],
             action=_manage_action(registration),
-            closing=[_("Kunt u niet komen? Meld u dan af, zodat iemand van de wachtlijst uw plaats krijgt.")],
+            closing=[
+                _(
+                    "Kunt u niet komen? Meld u dan af, zodat iemand van de wachtlijst uw plaats krijgt."
+                )
+            ],
         )
 
     _queue(registration, "reminder", compose)

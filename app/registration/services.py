@@ -22,13 +22,13 @@ from app.programme import signals
 from app.programme.models import Event, EventStatus
 from app.programme.services import ensure_can_manage
 from app.registration import notifications
-from app.registration.tokens import issue_manage_token, registration_by_token  # noqa: F401
 from app.registration.models import (
     Participant,
     Question,
     Registration,
     RegistrationStatus,
 )
+from app.registration.tokens import issue_manage_token, registration_by_token  # noqa: F401
 from app.timezones import format_moment, utcnow
 
 # Positions are shifted through a range no real list reaches, so that the unique
@@ -152,19 +152,19 @@ def _last_position(event_id: int) -> int:
     )
 
 
-def _leave_waitlist(registration: Registration) -> None:
+def _set_status(registration: Registration, status: str) -> None:
+    """Change status; someone leaving the waiting list leaves no gap behind."""
     position = registration.waitlist_position
+    registration.status = status
     registration.waitlist_position = None
     db.session.flush()
-    _shift_positions(registration.event_id, position + 1, None, -1)
+    if position is not None:
+        _shift_positions(registration.event_id, position + 1, None, -1)
 
 
 def _confirm(registration: Registration) -> None:
-    if registration.is_waitlisted:
-        _leave_waitlist(registration)
-    registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = utcnow()
-    db.session.flush()
+    _set_status(registration, RegistrationStatus.CONFIRMED)
 
 
 def promote_from_waitlist(event: Event) -> list[Registration]:
@@ -288,12 +288,9 @@ def cancel(registration_id: int, *, by: str) -> Registration:
     if registration.is_cancelled:
         raise StateConflict(_l("Deze aanmelding is al geannuleerd."))
     had_place = registration.is_confirmed
-    if registration.is_waitlisted:
-        _leave_waitlist(registration)
-    registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
     registration.cancelled_by = by
-    db.session.flush()
+    _set_status(registration, RegistrationStatus.CANCELLED)
     notifications.cancelled(registration, had_place=had_place)
     if had_place:
         promote_from_waitlist(event)
@@ -426,7 +423,9 @@ def message_registrants(event: Event, audience: str, subject: str, body: str) ->
 # --- the event's own questions -------------------------------------------------------------
 
 
-def add_question(event: Event, text: str, kind: str, options: list[str], required: bool) -> Question:
+def add_question(
+    event: Event, text: str, kind: str, options: list[str], required: bool
+) -> Question:
     position = (
         db.session.scalar(
             sa.select(sa.func.max(Question.position)).where(Question.event_id == event.id)
@@ -454,7 +453,9 @@ def remove_question(event: Event, question_id: int) -> None:
     db.session.flush()
 
 
-def registrations_for(event: Event, status: str | None = None, search: str = "") -> list[Registration]:
+def registrations_for(
+    event: Event, status: str | None = None, search: str = ""
+) -> list[Registration]:
     """The organiser's list: places first, then the waiting list in order, then cancellations."""
     query = (
         sa.select(Registration)
@@ -479,7 +480,9 @@ def registrations_for(event: Event, status: str | None = None, search: str = "")
         else_=2,
     )
     return list(
-        db.session.scalars(query.order_by(order, Registration.waitlist_position, Registration.created_at))
+        db.session.scalars(
+            query.order_by(order, Registration.waitlist_position, Registration.created_at)
+        )
     )
 
 

@@ -19,7 +19,6 @@ from app.programme import services as programme
 from app.registration import services
 from app.registration.forms import (
     DetailsForm,
-    RegistrationForm,
     build_form,
     details_from,
     event_fields,
@@ -58,7 +57,9 @@ def register(slug: str):
     form, questions = registration_form_for(event)
     if form.website.data:
         raise DomainError(
-            _("Uw aanmelding lijkt automatisch verstuurd en is niet verwerkt. Laat het laatste veld leeg en probeer het opnieuw.")
+            _(
+                "Uw aanmelding lijkt automatisch verstuurd en is niet verwerkt. Laat het laatste veld leeg en probeer het opnieuw."
+            )
         )
     if not form.validate_on_submit():
         return render_template(

@@ -68,7 +68,9 @@ def world(make_user, make_event, make_theme):
     accreditation = services.add_accreditation(event, "SKJ", "SKJ-9", 1)
     question = registration.add_question(event, "Waarom?", "text", [], False)
     db.session.commit()
-    waiting = registration.register(event.id, RegistrationDetails(name="Wacht", email="w@example.org"))
+    waiting = registration.register(
+        event.id, RegistrationDetails(name="Wacht", email="w@example.org")
+    )
     db.session.commit()
     theme = make_theme()
     return users, {"event": event.id, "accreditation": accreditation.id, "theme": theme.slug,

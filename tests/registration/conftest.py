@@ -1,0 +1,9 @@
+from app.registration import services
+
+
+def waitlist(event) -> list[tuple[str, int]]:
+    """(name, position) of everyone waiting, in order."""
+    return [
+        (r.participant.name, r.waitlist_position)
+        for r in services.registrations_for(event, "waitlisted")
+    ]
