@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.accounts.models import Role
@@ -9,9 +10,9 @@ from app.accounts.services import MIN_PASSWORD_LENGTH
 
 def role_choices():
     return [
-        (Role.ADMIN, _l("Beheerder")),
-        (Role.ORGANISER, _l("Organisator")),
-        (Role.CHECKIN, _l("Aanmeldbalie (alleen inchecken)")),
+        Choice(Role.ADMIN, _l("Beheerder")),
+        Choice(Role.ORGANISER, _l("Organisator")),
+        Choice(Role.CHECKIN, _l("Aanmeldbalie (alleen inchecken)")),
     ]
 
 

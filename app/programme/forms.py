@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -24,7 +25,10 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def kind_choices():
-    return [(EventKind.KENNISCAFE, _l("Kenniscafé")), (EventKind.THEMADAG, _l("Themadag"))]
+    return [
+        Choice(EventKind.KENNISCAFE, _l("Kenniscafé")),
+        Choice(EventKind.THEMADAG, _l("Themadag")),
+    ]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice as Choice
 
 from app.accounts import services as accounts
 from app.accounts.permissions import admin_required, organiser_required
@@ -17,9 +18,9 @@ bp = Blueprint("programme_manage", __name__, url_prefix="/beheer")
 def _event_form(event=None) -> tuple[EventForm, dict]:
     form = EventForm(obj=event)
     themes = services.all_themes()
-    form.themes.choices = [(t.id, t.name) for t in themes]
+    form.themes.choices = [Choice(t.id, t.name) for t in themes]
     if current_user.is_admin:
-        form.organisers.choices = [(u.id, u.name) for u in accounts.organisers()]
+        form.organisers.choices = [Choice(u.id, u.name) for u in accounts.organisers()]
     else:
         del form.organisers  # organisers own what they create; admins hand events around
     if event is not None and not form.is_submitted():

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice as Choice
 
 from app.extensions import db
 from app.programme import services
@@ -15,8 +16,8 @@ bp = Blueprint("programme", __name__)
 
 def _filter_form(themes) -> ProgrammeFilterForm:
     form = ProgrammeFilterForm(request.args)
-    form.thema.choices = [("", _l("Alle thema's"))] + [(t.slug, t.name) for t in themes]
-    form.soort.choices = [("", _l("Alle soorten"))] + kind_choices()
+    form.thema.choices = [Choice("", _l("Alle thema's"))] + [(t.slug, t.name) for t in themes]
+    form.soort.choices = [Choice("", _l("Alle soorten"))] + kind_choices()
     return form
 
 

@@ -11,6 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from app.registration import services
@@ -60,11 +61,11 @@ def _question_field(question):
     validators = [InputRequired()] if question.required else [Optional()]
     label = question.text
     if question.kind == QuestionKind.CHOICE:
-        choices = [(option, option) for option in question.options]
+        choices = [Choice(option, option) for option in question.options]
         return RadioField(label, choices=choices, validators=validators)
     if question.kind == QuestionKind.YES_NO:
         return RadioField(
-            label, choices=[("ja", _l("Ja")), ("nee", _l("Nee"))], validators=validators
+            label, choices=[Choice("ja", _l("Ja")), Choice("nee", _l("Nee"))], validators=validators
         )
     return StringField(label, validators=[*validators, Length(max=1000)])
 
@@ -147,9 +148,9 @@ class QuestionForm(FlaskForm):
     kind = SelectField(
         _l("Soort antwoord"),
         choices=[
-            (QuestionKind.TEXT, _l("Vrije tekst")),
-            (QuestionKind.CHOICE, _l("Keuze uit opties")),
-            (QuestionKind.YES_NO, _l("Ja of nee")),
+            Choice(QuestionKind.TEXT, _l("Vrije tekst")),
+            Choice(QuestionKind.CHOICE, _l("Keuze uit opties")),
+            Choice(QuestionKind.YES_NO, _l("Ja of nee")),
         ],
     )
     options = TextAreaField(
@@ -174,9 +175,9 @@ class MessageForm(FlaskForm):
     audience = SelectField(
         _l("Aan"),
         choices=[
-            ("all", _l("Iedereen die is aangemeld of op de wachtlijst staat")),
-            ("confirmed", _l("Alleen wie een plaats heeft")),
-            ("waitlisted", _l("Alleen de wachtlijst")),
+            Choice("all", _l("Iedereen die is aangemeld of op de wachtlijst staat")),
+            Choice("confirmed", _l("Alleen wie een plaats heeft")),
+            Choice("waitlisted", _l("Alleen de wachtlijst")),
         ],
         validators=[InputRequired()],
     )

@@ -65,6 +65,7 @@ def register(slug: str):
         return render_template(
             "registration/register.html",
             event=event,
+            seats_left=services.seats_left(event),
             form=form,
             extra_fields=event_fields(form, questions, event.accreditations),
         ), 400

@@ -26,7 +26,7 @@ def test_places_first_then_the_waiting_list_in_order(make_event, register):
 def test_cancelling_a_place_promotes_the_first_on_the_waiting_list(make_event, register):
     event = make_event(capacity=1)
     anna = register(event, "Anna")
-    bram, cas = register(event, "Bram"), register(event, "Cas")
+    bram, _cas = register(event, "Bram"), register(event, "Cas")
     services.cancel(anna.id, by="attendee")
     db.session.commit()
     assert bram.is_confirmed and bram.waitlist_position is None
@@ -89,7 +89,7 @@ def test_organiser_moves_someone_on_the_waiting_list(make_event, register):
 def test_organiser_gives_a_place_by_hand_even_over_capacity(make_event, register):
     event = make_event(capacity=1)
     register(event, "Anna")
-    bram, cas = register(event, "Bram"), register(event, "Cas")
+    _bram, cas = register(event, "Bram"), register(event, "Cas")
     services.promote_by_hand(cas.id)
     db.session.commit()
     assert cas.is_confirmed and services.status_counts(event)["confirmed"] == 2
