@@ -49,7 +49,11 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     # Importing the models registers them with the metadata that migrations compare against.
     from app import locking, models  # noqa: F401  (locking: SQLite transaction set-up)
+    from app.mail.services import dispatch_after_request
 
+    # Teardowns run in reverse order: registered before Flask-SQLAlchemy's, this one runs
+    # after the request's session is removed, so delivery never holds two connections.
+    app.teardown_appcontext(dispatch_after_request)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)

@@ -5,13 +5,15 @@ carry their Europe/Amsterdam TZID with a VTIMEZONE, so every client shows the sa
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, vCalAddress, vText
+from icalendar import Calendar, Timezone, vCalAddress, vText
 from icalendar import Event as VEvent
 
 from app.programme.models import Event
-from app.timezones import to_local, utcnow
+from app.timezones import AMSTERDAM, to_local, utcnow
 
 PRODID = "-//Kennisagenda//Kennisagenda 1.0//NL"
 
@@ -75,5 +77,15 @@ def event_invitation(
         entry.add("attendee", attendee)
 
     calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    # The VTIMEZONE comes first, as clients expect it before the events that use it.
+    calendar.subcomponents.insert(0, amsterdam_vtimezone(event.starts_at.year, event.ends_at.year))
     return calendar.to_ical().decode()
+
+
+@lru_cache(maxsize=32)
+def amsterdam_vtimezone(first_year: int, last_year: int) -> Timezone:
+    """Europe/Amsterdam's rules for the years a calendar spans (a year either side), made
+    once per process: icalendar derives them by walking every transition, which is slow."""
+    return Timezone.from_tzinfo(
+        AMSTERDAM, "Europe/Amsterdam", date(first_year - 1, 1, 1), date(last_year + 2, 1, 1)
+    )

@@ -16,7 +16,7 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, g, has_request_context, render_template
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
@@ -97,6 +97,19 @@ def queue_message(
 @sa_event.listens_for(Session, "after_commit")
 def _hand_on_after_commit(session) -> None:
     ids = session.info.pop("outbox_ids", None)
+    if not ids:
+        return
+    if has_request_context():
+        # Deliver once the request has given its connection back (see dispatch_after_request):
+        # a second connection per request thread could exhaust the pool under load.
+        g.setdefault("outbox_ids", []).extend(ids)
+    else:
+        dispatch(ids)
+
+
+def dispatch_after_request(_exception=None) -> None:
+    """Registered to run after the request's database session is removed."""
+    ids = g.pop("outbox_ids", None)
     if ids:
         dispatch(ids)
 

@@ -1,0 +1,123 @@
+"""A real server and a crowd of real HTTP clients, for the rush tests and the benchmarks.
+
+`serve()` starts the app under gunicorn in its own processes, configured only through the
+environment, as in production. `Visitor` is one person's browser: it keeps its cookies, reads
+the CSRF token from the page and posts the form, never following redirects."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from threading import Barrier
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serve(database_url: str, *, workers: int, threads: int = 1, env: dict | None = None,
+          app: str = "wsgi:app"):  # fmt: skip
+    """Run `app` under gunicorn on a free port; yield its base URL; stop it afterwards."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "rush-secret-key",
+        "BASE_URL": base_url,
+        "APP_ENV": "development",
+        "RATELIMIT_ENABLED": "false",
+        **(env or {}),
+    }
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", str(threads), "--timeout", "120",
+               "--log-level", "warning", app]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=environment)
+    try:
+        _wait_until_up(base_url, server)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_up(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(base_url + "/contact", timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise RuntimeError("the server did not come up")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Visitor:
+    """One person's browser session."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base_url + path, data=body, timeout=120) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def form_token(self, path: str) -> str:
+        status, html = self.request(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} gave {status}")
+        return CSRF.search(html).group(1)
+
+
+def rush(
+    visitors: list[Visitor], pages: list[str], posts: list[tuple[str, dict]]
+) -> list[tuple[int, float]]:
+    """Each visitor opens its page (for the CSRF token and cookie); then all post at once.
+    Returns (status, seconds) per post."""
+    barrier = Barrier(len(visitors))
+
+    def one(i: int) -> tuple[int, float]:
+        token = visitors[i].form_token(pages[i])
+        barrier.wait()
+        path, data = posts[i]
+        started = time.perf_counter()
+        status, _body = visitors[i].request(path, {**data, "csrf_token": token})
+        return status, time.perf_counter() - started
+
+    with ThreadPoolExecutor(max_workers=len(visitors)) as pool:
+        return list(pool.map(one, range(len(visitors))))
