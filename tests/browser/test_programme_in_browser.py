@@ -1,5 +1,7 @@
 """The programme, an event, the language switch and the organiser flow, in a real Chromium."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import axe_violations
@@ -101,6 +103,15 @@ def test_organiser_pages_have_no_wcag_aa_violations(page, live_server, demo):
     for path in ("/beheer/activiteiten", "/beheer/activiteiten/nieuw", "/beheer/gebruikers"):
         page.goto(live_server + path)
         assert axe_violations(page) == [], path
+    page.goto(live_server + "/beheer/activiteiten")
+    # The hidden event name follows an absolutely positioned span: Chromium names it "… : …".
+    page.get_by_role("link", name=re.compile(r"^Aanmeldingen\s*: Themadag: Generaties")).click()
+    assert page.locator("h1").inner_text() == "Aanmeldingen"
+    assert axe_violations(page) == []
+    for link in ("Bericht aan aangemelden", "Vragen op het formulier"):
+        page.get_by_role("link", name=link).click()
+        assert axe_violations(page) == [], link
+        page.go_back()
     # A form with errors, as a person sees it after a mistake.
     page.goto(live_server + "/beheer/activiteiten/nieuw")
     page.get_by_role("button", name="Concept aanmaken").click()
