@@ -34,6 +34,7 @@ from app.timezones import format_moment, utcnow
 # Positions are shifted through a range no real list reaches, so that the unique
 # (event, position) constraint holds after every single statement.
 _SHIFT = 1_000_000
+_PARKED = 2 * _SHIFT
 
 
 class RegistrationClosed(DomainError):
@@ -133,7 +134,11 @@ def _shift_positions(event_id: int, low: int, high: int | None, delta: int) -> N
     )
     db.session.execute(
         table.update()
-        .where(table.c.event_id == event_id, table.c.waitlist_position > _SHIFT)
+        .where(
+            table.c.event_id == event_id,
+            table.c.waitlist_position > _SHIFT,
+            table.c.waitlist_position < _PARKED,  # not someone parked for a move
+        )
         .values(waitlist_position=table.c.waitlist_position - _SHIFT + delta)
     )
     for obj in db.session.identity_map.values():
@@ -325,7 +330,7 @@ def move_on_waitlist(registration_id: int, position: int) -> Registration:
     current = registration.waitlist_position
     if target == current:
         return registration
-    registration.waitlist_position = 2 * _SHIFT  # out of the way while the others move
+    registration.waitlist_position = _PARKED  # out of the way while the others move
     db.session.flush()
     if target < current:
         _shift_positions(registration.event_id, target, current - 1, +1)
