@@ -78,6 +78,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.agenda.manage_views import bp as agenda_manage_bp
+    from app.agenda.views import bp as agenda_bp
     from app.programme.manage_views import bp as programme_manage_bp
     from app.programme.views import bp as programme_bp
     from app.registration.manage_views import bp as registration_manage_bp
@@ -85,7 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from app.site.views import bp as site_bp
 
     blueprints = (programme_bp, programme_manage_bp, registration_bp, registration_manage_bp,
-                  accounts_bp, site_bp)  # fmt: skip
+                  agenda_bp, agenda_manage_bp, accounts_bp, site_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -125,6 +127,8 @@ def register_errorhandlers(app: Flask) -> None:
             )
         if code == 429:
             own_description = None
+        if request.is_json or request.accept_mimetypes.best == "application/json":
+            return {"error": str(own_description or default_text), "code": code}, code
         response = render_template(
             "errors/error.html", code=code, title=title, text=own_description or default_text
         )

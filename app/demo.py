@@ -54,22 +54,6 @@ DEMO_THEMES = [
     },
 ]
 
-THEMADAG_AGENDA = """Plenair (09.30–10.30 uur, Aula): opening en keynote "Generaties als bron van veerkracht" door prof. dr. Hanneke Smit.
-
-Ronde 1 (10.45–12.00 uur), parallelle workshops:
-- Maatjesprojecten tussen jong en oud (zaal 1.12)
-- Mantelzorg over generaties heen (zaal 1.14)
-- Intergenerationeel wonen: lessen uit de praktijk (zaal 2.03)
-
-Lunch (12.00–13.00 uur)
-
-Ronde 2 (13.00–14.15 uur), parallelle workshops:
-- Het gesprek over geld tussen ouders en kinderen (zaal 1.12)
-- Verhalen ophalen in de wijk: narratieve methoden (zaal 1.14)
-- Digitale inclusie: kleinkinderen als helpdesk? (zaal 2.03)
-
-Plenair (14.30–15.30 uur, Aula): panel met wijkteams en gemeente, afsluiting en borrel."""
-
 
 def _at(days_from_now: int, hour: int, minute: int = 0) -> datetime:
     """A time about `days_from_now` ahead (or back), moved to the next Tuesday or Thursday:
@@ -112,7 +96,11 @@ def _demo_events(themes: dict[str, Theme]) -> list[dict]:
             "kind": EventKind.THEMADAG,
             "title": "Themadag: Generaties in de wijk",
             "summary": "Plenaire lezingen en twee rondes parallelle workshops over jong en oud.",
-            "description": THEMADAG_AGENDA,
+            "description": (
+                "Een dag over wat generaties elkaar in de wijk te bieden hebben: twee plenaire "
+                "lezingen, een panel, en twee rondes met elk drie parallelle workshops. U kiest "
+                "bij het aanmelden in elke ronde één workshop."
+            ),
             "start": _at(37, 9, 30),
             "end": _at(37, 16, 0),
             "venue_name": "HAN, gebouw Kapittelweg",
@@ -216,6 +204,118 @@ def _demo_events(themes: dict[str, Theme]) -> list[dict]:
     ]
 
 
+THEMADAG_ROOMS = [("Aula", 300, "Rolstoeltoegankelijk, ringleiding"), ("Zaal 1.12", 30, "Lift aanwezig"),
+                  ("Zaal 1.14", 30, "Lift aanwezig"), ("Zaal 2.03", 25, "Lift aanwezig")]  # fmt: skip
+THEMADAG_SPEAKERS = {
+    "smit": (
+        "Prof. dr. Hanneke Smit",
+        "Lectoraat Sociale Veerkracht",
+        "Onderzoekt hoe generaties elkaar in de wijk steunen.",
+    ),
+    "elamrani": (
+        "Dr. Fatima El Amrani",
+        "Werkplaats Sociaal Domein",
+        "Lector intergenerationele overdracht.",
+    ),
+    "bakker": ("Joris Bakker", "Wijkteam Oost", "Wijkcoach en ervaringsdeskundige."),
+    "demir": ("Selin Demir", "Gemeente Nijmegen", "Beleidsadviseur ouderen en mantelzorg."),
+}
+# (kind, title, start, end, room, speakers, description)
+THEMADAG_SESSIONS = [
+    (
+        "plenary",
+        "Opening en keynote: Generaties als bron van veerkracht",
+        (9, 30),
+        (10, 30),
+        "Aula",
+        ["smit"],
+        "",
+    ),
+    (
+        "workshop",
+        "Maatjesprojecten tussen jong en oud",
+        (10, 45),
+        (12, 0),
+        "Zaal 1.12",
+        ["bakker"],
+        "Wat maakt een maatjesproject duurzaam? Ervaringen uit drie wijken.",
+    ),
+    ("workshop", "Mantelzorg over generaties heen", (10, 45), (12, 0), "Zaal 1.14", ["demir"], ""),
+    (
+        "workshop",
+        "Intergenerationeel wonen: lessen uit de praktijk",
+        (10, 45),
+        (12, 0),
+        "Zaal 2.03",
+        ["elamrani"],
+        "",
+    ),
+    ("break", "Lunch", (12, 0), (13, 0), None, [], ""),
+    (
+        "workshop",
+        "Het gesprek over geld tussen ouders en kinderen",
+        (13, 0),
+        (14, 15),
+        "Zaal 1.12",
+        ["demir"],
+        "",
+    ),
+    (
+        "workshop",
+        "Verhalen ophalen in de wijk: narratieve methoden",
+        (13, 0),
+        (14, 15),
+        "Zaal 1.14",
+        ["elamrani"],
+        "",
+    ),
+    (
+        "workshop",
+        "Digitale inclusie: kleinkinderen als helpdesk?",
+        (13, 0),
+        (14, 15),
+        "Zaal 2.03",
+        ["bakker"],
+        "",
+    ),
+    (
+        "plenary",
+        "Panel met wijkteams en gemeente, afsluiting",
+        (14, 30),
+        (15, 30),
+        "Aula",
+        ["smit", "demir"],
+        "",
+    ),
+]
+
+
+def _themadag_agenda(event: Event) -> None:
+    """The demo themadag's agenda, built through the same services as the editor."""
+    from app.agenda import services as agenda
+    from app.agenda.models import Speaker
+
+    if agenda.event_sessions(event):
+        return
+    rooms = {name: agenda.add_room(event, {"name": name, "capacity": capacity,
+                                           "accessibility_notes": notes})
+             for name, capacity, notes in THEMADAG_ROOMS}  # fmt: skip
+    speakers = {}
+    for key, (name, organisation, bio) in THEMADAG_SPEAKERS.items():
+        existing = db.session.scalar(sa.select(Speaker).where(Speaker.name == name))
+        speakers[key] = existing or agenda.save_speaker(
+            {"name": name, "organisation": organisation, "bio": bio}
+        )
+    day = event.starts_at.astimezone(AMSTERDAM)
+    for kind, title, start, end, room, speaker_keys, description in THEMADAG_SESSIONS:
+        agenda.add_session(event, {
+            "kind": kind, "title": title, "description": description,
+            "starts_at": day.replace(hour=start[0], minute=start[1]),
+            "ends_at": day.replace(hour=end[0], minute=end[1]),
+            "room_id": rooms[room].id if room else None,
+        }, [speakers[k] for k in speaker_keys])  # fmt: skip
+
+
 def load_demo_data() -> tuple[int, int]:
     """Create what is missing; returns (users created, events created)."""
     users_created = 0
@@ -241,6 +341,8 @@ def load_demo_data() -> tuple[int, int]:
         event.slug = spec["slug"]
         for register, number, points in spec["accreditations"]:
             programme.add_accreditation(event, register, number, points)
+        if event.kind == EventKind.THEMADAG and event.slug == "themadag-generaties-in-de-wijk":
+            _themadag_agenda(event)
         if spec["publish"]:
             programme.publish_event(event)
         if spec.get("cancel"):

@@ -11,6 +11,7 @@ import sqlite3
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -35,6 +36,9 @@ def lock_row(model, row_id: int):
     """Lock `model`'s row `row_id` for the rest of the transaction and return it, fresh from
     the database. Call it before changing anything in the transaction."""
     session = db.session()  # the request's own Session, not the scoped proxy
+    held = session.info.setdefault("locked_rows", set())
+    if (model.__tablename__, row_id) in held:
+        return session.get(model, row_id)  # this transaction holds it already
     if session.new or session.dirty or session.deleted:
         raise LockOrderError("lock_row must come before the first change of a transaction")
     if session.get_bind().dialect.name == "sqlite":
@@ -48,4 +52,12 @@ def lock_row(model, row_id: int):
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return session.scalar(query)
+    row = session.scalar(query)
+    held.add((model.__tablename__, row_id))
+    return row
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_locks(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: its locks are gone
+        session.info.pop("locked_rows", None)

@@ -38,8 +38,10 @@ def event_invitation(
     organizer_name: str,
     attendee_email: str | None = None,
     attendee_name: str = "",
+    sessions=(),
 ) -> str:
-    """The event as a one-event calendar with METHOD `REQUEST` or `CANCEL`."""
+    """The event as a calendar with METHOD `REQUEST` or `CANCEL`, followed by the given
+    sessions of its agenda (a registrant's workshops), each with its own stable UID."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -77,9 +79,33 @@ def event_invitation(
         entry.add("attendee", attendee)
 
     calendar.add_component(entry)
+    for session in sessions:
+        calendar.add_component(_session_component(session, base_url, event_url, cancelled))
     # The VTIMEZONE comes first, as clients expect it before the events that use it.
     calendar.subcomponents.insert(0, amsterdam_vtimezone(event.starts_at.year, event.ends_at.year))
     return calendar.to_ical().decode()
+
+
+def session_uid(session, base_url: str) -> str:
+    host = urlsplit(base_url).hostname or "kennisagenda"
+    return f"kennisagenda-session-{session.id}@{host}"
+
+
+def _session_component(session, base_url: str, event_url: str, event_cancelled: bool) -> VEvent:
+    entry = VEvent()
+    entry.add("uid", session_uid(session, base_url))
+    entry.add("sequence", session.ical_sequence)
+    entry.add("dtstamp", utcnow())
+    entry.add("last-modified", session.updated_at or utcnow())
+    entry.add("dtstart", to_local(session.starts_at))
+    entry.add("dtend", to_local(session.ends_at))
+    entry.add("summary", session.title)
+    if session.room is not None:
+        entry.add("location", session.room.name)
+    entry.add("url", event_url)
+    cancelled = event_cancelled or session.is_cancelled
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return entry
 
 
 @lru_cache(maxsize=32)

@@ -100,6 +100,9 @@ class EventForm(FlaskForm):
     catering = BooleanField(
         _l("Er is eten: vraag bij aanmelden naar dieetwensen"),
     )
+    workshop_choice_required = BooleanField(
+        _l("Deelnemers kiezen verplicht een workshop in elke ronde"),
+    )
     themes = MultiCheckboxField(_l("Thema's"), coerce=int)
     organisers = MultiCheckboxField(_l("Organisatoren"), coerce=int)
 
@@ -134,6 +137,7 @@ class EventForm(FlaskForm):
             "registration_closes_at": self.registration_closes_at.utc,
             "contact_email": (self.contact_email.data or "").strip(),
             "catering": bool(self.catering.data),
+            "workshop_choice_required": bool(self.workshop_choice_required.data),
             "themes": [themes_by_id[i] for i in self.themes.data or [] if i in themes_by_id],
         }
 

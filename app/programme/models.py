@@ -88,9 +88,10 @@ class Event(db.Model):
     registration_closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=EventStatus.DRAFT)
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
-    catering: so.Mapped[bool] = so.mapped_column(
-        default=False
-    )  # then registration asks for dietary needs
+    # With catering, registering asks for dietary needs.
+    catering: so.Mapped[bool] = so.mapped_column(default=False)
+    # Themadag: must a registrant pick a workshop in every ronde?
+    workshop_choice_required: so.Mapped[bool] = so.mapped_column(default=False)
     # Bumped whenever what a calendar shows changes (time, place, cancellation).
     ical_sequence: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -26,7 +26,7 @@ PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 EDITABLE_FIELDS = (
     "kind", "title", "summary", "description", "starts_at", "ends_at", "venue_name",
     "address", "city", "online_url", "capacity", "registration_opens_at",
-    "registration_closes_at", "contact_email", "catering",
+    "registration_closes_at", "contact_email", "catering", "workshop_choice_required",
 )  # fmt: skip
 
 
@@ -201,6 +201,11 @@ def publish_event(event: Event) -> Event:
     """A draft becomes visible on the programme."""
     if not event.is_draft:
         raise StateConflict(_l("Alleen een concept kan worden gepubliceerd."))
+    problems = [p for _receiver, found in signals.publish_requested.send(event) for p in found]
+    if problems:
+        raise StateConflict(
+            _l("Eerst oplossen: %(problems)s", problems=" ".join(str(p) for p in problems))
+        )
     event.status = EventStatus.PUBLISHED
     event.published_at = utcnow()
     db.session.flush()

@@ -9,3 +9,5 @@ _signals = Namespace()
 event_cancelled = _signals.signal("event-cancelled")
 event_rescheduled = _signals.signal("event-rescheduled")  # kwargs: changes={field: (before, after)}
 capacity_raised = _signals.signal("capacity-raised")
+# Receivers return a list of reasons the event cannot be published yet (empty: fine).
+publish_requested = _signals.signal("publish-requested")

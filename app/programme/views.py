@@ -5,6 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice as Choice
 
+from app.agenda import services as agenda_services
+from app.agenda.forms import workshop_fields_for
+from app.agenda.notifications import change_text
 from app.extensions import db
 from app.programme import services
 from app.programme.forms import ProgrammeFilterForm, kind_choices
@@ -54,11 +57,13 @@ def archive():
 @bp.route("/activiteiten/<slug>")
 def event(slug: str):
     event = services.public_event(slug, viewer=current_user)
+    agenda = agenda_services.public_agenda(event)
     closed_reason = registration.registration_closed_reason(event)
     form = extra_fields = None
     if closed_reason is None:
-        form, questions = registration_form_for(event)
-        extra_fields = event_fields(form, questions, event.accreditations)
+        extra = workshop_fields_for(event, agenda)
+        form, questions = registration_form_for(event, extra)
+        extra_fields = event_fields(form, questions, event.accreditations, extra)
     return render_template(
         "programme/event.html",
         event=event,
@@ -67,6 +72,9 @@ def event(slug: str):
         closed_reason=closed_reason,
         form=form,
         extra_fields=extra_fields,
+        agenda=agenda,
+        agenda_seats_left=agenda_services.seats_left,
+        change_text=change_text,
     )
 
 

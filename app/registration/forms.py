@@ -70,11 +70,15 @@ def _question_field(question):
     return StringField(label, validators=[*validators, Length(max=1000)])
 
 
-def build_form(base, event, questions, accreditations, **kwargs):
-    """`base` (registration or details form) with this event's own fields added."""
+def build_form(base, event, questions, accreditations, extra=(), **kwargs):
+    """`base` (registration or details form) with this event's own fields added, and any
+    `extra` (name, field) pairs another capability contributes (the agenda's workshops)."""
 
     class EventForm(base):
         pass
+
+    for name, extra_field in extra:
+        setattr(EventForm, name, extra_field)
 
     if event.catering:
         EventForm.dietary_needs = StringField(
@@ -97,10 +101,11 @@ def build_form(base, event, questions, accreditations, **kwargs):
     return EventForm(**kwargs)
 
 
-def event_fields(form, questions, accreditations) -> list:
+def event_fields(form, questions, accreditations, extra=()) -> list:
     """The fields this event added, in order, for the template."""
     names = (
-        (["dietary_needs"] if "dietary_needs" in form else [])
+        [name for name, _field in extra]
+        + (["dietary_needs"] if "dietary_needs" in form else [])
         + [f"register_{a.id}" for a in accreditations]
         + [f"question_{q.id}" for q in questions]
     )
@@ -191,8 +196,8 @@ class MoveForm(FlaskForm):
     )
 
 
-def registration_form_for(event, formdata=None):
+def registration_form_for(event, extra=()):
     """The registration form of `event` (its own fields included) and its questions."""
     questions = services.questions_for(event)
-    kwargs = {} if formdata is None else {"formdata": formdata}
-    return build_form(RegistrationForm, event, questions, event.accreditations, **kwargs), questions
+    form = build_form(RegistrationForm, event, questions, event.accreditations, extra)
+    return form, questions

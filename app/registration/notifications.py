@@ -22,7 +22,7 @@ def _where(event) -> str:
     return place
 
 
-def _facts(registration: Registration, language: str) -> str:
+def facts(registration: Registration, language: str) -> str:
     event = registration.event
     lines = [_("Wanneer: %(when)s", when=format_period(event.starts_at, event.ends_at, language))]
     if _where(event):
@@ -30,12 +30,12 @@ def _facts(registration: Registration, language: str) -> str:
     return "\n".join(lines)
 
 
-def _manage_action(registration: Registration) -> tuple[str, str]:
+def manage_action(registration: Registration) -> tuple[str, str]:
     token = issue_manage_token(registration)
     return _("Uw aanmelding bekijken of wijzigen"), external_url("registration.manage", token=token)
 
 
-def _calendar(registration: Registration, method: str) -> str:
+def _calendar(registration: Registration, method: str, sessions=()) -> str:
     """The event for the registrant's calendar, with a SEQUENCE above anything sent before."""
     event = registration.event
     sequence = max(event.ical_sequence, registration.ical_sequence + 1)
@@ -50,15 +50,17 @@ def _calendar(registration: Registration, method: str) -> str:
         organizer_name=current_app.config["ORGANISATION_NAME"],
         attendee_email=registration.participant.email,
         attendee_name=registration.participant.name,
+        sessions=sessions,
     )
 
 
-def _queue(registration: Registration, kind: str, compose, calendar_method: str | None = None):
+def queue_for(registration: Registration, kind: str, compose, calendar_method: str | None = None,
+              sessions=()):  # fmt: skip
     language = registration.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         content: MailContent = compose(language)
         subject, text, html = render_message(content)
-    calendar = _calendar(registration, calendar_method) if calendar_method else None
+    calendar = _calendar(registration, calendar_method, sessions) if calendar_method else None
     queue_message(
         kind=kind,
         recipient=registration.participant.email,
@@ -72,7 +74,7 @@ def _queue(registration: Registration, kind: str, compose, calendar_method: str 
     )
 
 
-def _greeting(registration: Registration) -> str:
+def greeting(registration: Registration) -> str:
     return _("Beste %(name)s,", name=registration.participant.name)
 
 
@@ -82,13 +84,13 @@ def confirmed(registration: Registration) -> None:
     def compose(language):
         return MailContent(
             subject=_("Aanmelding bevestigd: %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _("U bent aangemeld voor %(title)s.", title=event.title),
-                _facts(registration, language),
+                facts(registration, language),
                 _("In de bijlage staat de activiteit voor uw agenda."),
             ],
-            action=_manage_action(registration),
+            action=manage_action(registration),
             closing=[
                 _(
                     "Kunt u toch niet komen? Meld u dan af via de link: dan gaat uw plaats naar de eerste op de wachtlijst."
@@ -96,7 +98,7 @@ def confirmed(registration: Registration) -> None:
             ],
         )
 
-    _queue(registration, "registration_confirmed", compose, calendar_method="REQUEST")
+    queue_for(registration, "registration_confirmed", compose, calendar_method="REQUEST")
 
 
 def waitlisted(registration: Registration) -> None:
@@ -105,7 +107,7 @@ def waitlisted(registration: Registration) -> None:
     def compose(language):
         return MailContent(
             subject=_("U staat op de wachtlijst: %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _(
                     "%(title)s is vol. U staat op plaats %(position)d van de wachtlijst.",
@@ -115,12 +117,12 @@ def waitlisted(registration: Registration) -> None:
                 _(
                     "Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u direct bericht."
                 ),
-                _facts(registration, language),
+                facts(registration, language),
             ],
-            action=_manage_action(registration),
+            action=manage_action(registration),
         )
 
-    _queue(registration, "registration_waitlisted", compose)
+    queue_for(registration, "registration_waitlisted", compose)
 
 
 def promoted(registration: Registration) -> None:
@@ -129,16 +131,16 @@ def promoted(registration: Registration) -> None:
     def compose(language):
         return MailContent(
             subject=_("Er is een plaats voor u: %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _(
                     "Goed nieuws: er is een plaats vrijgekomen. U bent nu aangemeld voor %(title)s.",
                     title=event.title,
                 ),
-                _facts(registration, language),
+                facts(registration, language),
                 _("In de bijlage staat de activiteit voor uw agenda."),
             ],
-            action=_manage_action(registration),
+            action=manage_action(registration),
             closing=[
                 _(
                     "Kunt u toch niet komen? Meld u dan af via de link, zodat iemand anders uw plaats krijgt."
@@ -146,7 +148,7 @@ def promoted(registration: Registration) -> None:
             ],
         )
 
-    _queue(registration, "registration_promoted", compose, calendar_method="REQUEST")
+    queue_for(registration, "registration_promoted", compose, calendar_method="REQUEST")
 
 
 def cancelled(registration: Registration, *, had_place: bool) -> None:
@@ -156,7 +158,7 @@ def cancelled(registration: Registration, *, had_place: bool) -> None:
         by_organiser = registration.cancelled_by == "organiser"
         return MailContent(
             subject=_("Afmelding: %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _(
                     "De organisatie heeft uw aanmelding voor %(title)s geannuleerd.",
@@ -164,7 +166,7 @@ def cancelled(registration: Registration, *, had_place: bool) -> None:
                 )
                 if by_organiser
                 else _("U bent afgemeld voor %(title)s.", title=event.title),
-                _facts(registration, language),
+                facts(registration, language),
             ],
             closing=[
                 _(
@@ -173,7 +175,7 @@ def cancelled(registration: Registration, *, had_place: bool) -> None:
             ],
         )
 
-    _queue(registration, "registration_cancelled", compose, "CANCEL" if had_place else None)
+    queue_for(registration, "registration_cancelled", compose, "CANCEL" if had_place else None)
 
 
 def manage_link_again(registration: Registration) -> None:
@@ -190,19 +192,19 @@ def manage_link_again(registration: Registration) -> None:
         )
         return MailContent(
             subject=_("Uw aanmelding voor %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _(
                     "U was al aangemeld voor %(title)s, dus u krijgt geen tweede plaats. Hier is uw persoonlijke link opnieuw.",
                     title=event.title,
                 ),
                 status,
-                _facts(registration, language),
+                facts(registration, language),
             ],
-            action=_manage_action(registration),
+            action=manage_action(registration),
         )
 
-    _queue(registration, "manage_link", compose)
+    queue_for(registration, "manage_link", compose)
 
 
 def event_cancelled(registration: Registration) -> None:
@@ -211,20 +213,20 @@ def event_cancelled(registration: Registration) -> None:
     def compose(language):
         return MailContent(
             subject=_("Geannuleerd: %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _(
                     "Helaas gaat %(title)s niet door. De activiteit is geannuleerd.",
                     title=event.title,
                 ),
-                _facts(registration, language),
+                facts(registration, language),
                 _("Onze excuses voor het ongemak. In het programma vindt u andere activiteiten."),
             ],
             action=(_("Naar het programma"), external_url("programme.index")),
         )
 
     method = "CANCEL" if registration.is_confirmed else None
-    _queue(registration, "event_cancelled", compose, calendar_method=method)
+    queue_for(registration, "event_cancelled", compose, calendar_method=method)
 
 
 def event_changed(registration: Registration, changes: dict) -> None:
@@ -233,22 +235,22 @@ def event_changed(registration: Registration, changes: dict) -> None:
     def compose(language):
         return MailContent(
             subject=_("Gewijzigd: %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _(
                     "Er is iets veranderd aan %(title)s. Dit zijn de gegevens zoals ze nu zijn:",
                     title=event.title,
                 ),
-                _facts(registration, language),
+                facts(registration, language),
                 _("In de bijlage staat de bijgewerkte activiteit voor uw agenda.")
                 if registration.is_confirmed
                 else _("U staat nog steeds op de wachtlijst."),
             ],
-            action=_manage_action(registration),
+            action=manage_action(registration),
         )
 
     method = "REQUEST" if registration.is_confirmed else None
-    _queue(registration, "event_changed", compose, calendar_method=method)
+    queue_for(registration, "event_changed", compose, calendar_method=method)
 
 
 def reminder(registration: Registration) -> None:
@@ -257,12 +259,12 @@ def reminder(registration: Registration) -> None:
     def compose(language):
         return MailContent(
             subject=_("Herinnering: %(title)s", title=event.title),
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[
                 _("Binnenkort is het zover: u bent aangemeld voor %(title)s.", title=event.title),
-                _facts(registration, language),
+                facts(registration, language),
             ],
-            action=_manage_action(registration),
+            action=manage_action(registration),
             closing=[
                 _(
                     "Kunt u niet komen? Meld u dan af, zodat iemand van de wachtlijst uw plaats krijgt."
@@ -270,16 +272,16 @@ def reminder(registration: Registration) -> None:
             ],
         )
 
-    _queue(registration, "reminder", compose)
+    queue_for(registration, "reminder", compose)
 
 
 def organiser_message(registration: Registration, subject: str, body: str) -> None:
     def compose(language):
         return MailContent(
             subject=subject,
-            greeting=_greeting(registration),
+            greeting=greeting(registration),
             paragraphs=[part.strip() for part in body.split("\n\n") if part.strip()],
-            action=_manage_action(registration),
+            action=manage_action(registration),
         )
 
-    _queue(registration, "organiser_message", compose)
+    queue_for(registration, "organiser_message", compose)

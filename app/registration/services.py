@@ -22,6 +22,7 @@ from app.programme import signals
 from app.programme.models import Event, EventStatus
 from app.programme.services import ensure_can_manage
 from app.registration import notifications
+from app.registration import signals as registration_signals
 from app.registration.models import (
     Participant,
     Question,
@@ -30,11 +31,10 @@ from app.registration.models import (
 )
 from app.registration.tokens import issue_manage_token, registration_by_token  # noqa: F401
 from app.timezones import format_moment, utcnow
+from app.waiting_list import WaitingList
 
-# Positions are shifted through a range no real list reaches, so that the unique
-# (event, position) constraint holds after every single statement.
-_SHIFT = 1_000_000
-_PARKED = 2 * _SHIFT
+# The event's waiting list: registrations per event, by waitlist_position.
+WAITLIST = WaitingList(Registration, "event_id", "waitlist_position")
 
 
 class RegistrationClosed(DomainError):
@@ -123,40 +123,6 @@ def registration_closed_reason(event: Event, now: datetime | None = None):
 # --- the waiting list ----------------------------------------------------------------------
 
 
-def _shift_positions(event_id: int, low: int, high: int | None, delta: int) -> None:
-    """Add `delta` (±1) to the waiting-list positions in [low, high], keeping them unique."""
-    table = Registration.__table__
-    in_range = [table.c.event_id == event_id, table.c.waitlist_position >= low]
-    if high is not None:
-        in_range.append(table.c.waitlist_position <= high)
-    db.session.execute(
-        table.update().where(*in_range).values(waitlist_position=table.c.waitlist_position + _SHIFT)
-    )
-    db.session.execute(
-        table.update()
-        .where(
-            table.c.event_id == event_id,
-            table.c.waitlist_position > _SHIFT,
-            table.c.waitlist_position < _PARKED,  # not someone parked for a move
-        )
-        .values(waitlist_position=table.c.waitlist_position - _SHIFT + delta)
-    )
-    for obj in db.session.identity_map.values():
-        if isinstance(obj, Registration) and obj.event_id == event_id:
-            db.session.expire(obj, ["waitlist_position"])
-
-
-def _last_position(event_id: int) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.max(Registration.waitlist_position)).where(
-                Registration.event_id == event_id
-            )
-        )
-        or 0
-    )
-
-
 def _set_status(registration: Registration, status: str) -> None:
     """Change status; someone leaving the waiting list leaves no gap behind."""
     position = registration.waitlist_position
@@ -164,7 +130,7 @@ def _set_status(registration: Registration, status: str) -> None:
     registration.waitlist_position = None
     db.session.flush()
     if position is not None:
-        _shift_positions(registration.event_id, position + 1, None, -1)
+        WAITLIST.close_gap(registration.event_id, position)
 
 
 def _confirm(registration: Registration) -> None:
@@ -177,11 +143,7 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
     The caller holds the event's lock."""
     promoted = []
     while event.capacity is None or _count(event.id, RegistrationStatus.CONFIRMED) < event.capacity:
-        first = db.session.scalar(
-            sa.select(Registration).where(
-                Registration.event_id == event.id, Registration.waitlist_position == 1
-            )
-        )
+        first = WAITLIST.first(event.id)
         if first is None:
             break
         _confirm(first)
@@ -247,7 +209,7 @@ def register(event_id: int, details: RegistrationDetails) -> RegistrationOutcome
     # Count before the new row exists, so the count is of the others.
     left = seats_left(event)
     has_place = left is None or left > 0
-    position = None if has_place else _last_position(event.id) + 1
+    position = None if has_place else WAITLIST.last(event.id) + 1
     if registration is None:
         registration = Registration(event=event, participant=participant)
         db.session.add(registration)
@@ -296,6 +258,7 @@ def cancel(registration_id: int, *, by: str) -> Registration:
     registration.cancelled_at = utcnow()
     registration.cancelled_by = by
     _set_status(registration, RegistrationStatus.CANCELLED)
+    registration_signals.registration_cancelled.send(registration)
     notifications.cancelled(registration, had_place=had_place)
     if had_place:
         promote_from_waitlist(event)
@@ -325,20 +288,7 @@ def move_on_waitlist(registration_id: int, position: int) -> Registration:
     db.session.refresh(registration)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Deze persoon staat niet op de wachtlijst."))
-    last = _last_position(registration.event_id)
-    target = min(max(position, 1), last)
-    current = registration.waitlist_position
-    if target == current:
-        return registration
-    registration.waitlist_position = _PARKED  # out of the way while the others move
-    db.session.flush()
-    if target < current:
-        _shift_positions(registration.event_id, target, current - 1, +1)
-    else:
-        _shift_positions(registration.event_id, current + 1, target, -1)
-    db.session.refresh(registration)
-    registration.waitlist_position = target
-    db.session.flush()
+    WAITLIST.move(registration, position)
     return registration
 
 

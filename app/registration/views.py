@@ -13,6 +13,8 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.agenda import services as agenda_services
+from app.agenda.forms import chosen_session_ids, workshop_fields_for
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.programme import services as programme
@@ -54,7 +56,9 @@ def _private(response):
 @limiter.limit(_per_email_limit, key_func=_email_key)
 def register(slug: str):
     event = programme.public_event(slug)
-    form, questions = registration_form_for(event)
+    agenda = agenda_services.public_agenda(event)
+    extra = workshop_fields_for(event, agenda)
+    form, questions = registration_form_for(event, extra)
     if form.website.data:
         raise DomainError(
             _(
@@ -67,7 +71,7 @@ def register(slug: str):
             event=event,
             seats_left=services.seats_left(event),
             form=form,
-            extra_fields=event_fields(form, questions, event.accreditations),
+            extra_fields=event_fields(form, questions, event.accreditations, extra),
         ), 400
     details = details_from(form, questions, event.accreditations, str(get_locale()))
     event_id = event.id
@@ -77,11 +81,20 @@ def register(slug: str):
         db.session.rollback()
         flash(str(closed.description), "error")
         return redirect(url_for("programme.event", slug=slug))
+    workshops = None
+    if agenda.rondes and outcome.registration.is_confirmed and not outcome.already_registered:
+        # Same transaction, same event lock: the place and the workshops are one decision.
+        workshops = agenda_services.choose_workshops(
+            outcome.registration, chosen_session_ids(form, agenda.rondes)
+        )
     result = {
         "slug": slug,
         "already": outcome.already_registered,
         "status": outcome.registration.status,
         "position": outcome.registration.waitlist_position,
+        "workshops": [s.title for s in workshops.confirmed] if workshops else [],
+        "workshops_waiting": [s.title for s in workshops.waitlisted] if workshops else [],
+        "choose_later": bool(agenda.rondes) and not outcome.registration.is_confirmed,
     }
     db.session.commit()
     session["registration_result"] = result
@@ -112,11 +125,17 @@ def manage(token: str):
         db.session.commit()
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for(".manage", token=token))
+    has_rondes = bool(agenda_services.event_rondes(event))
     response = render_template(
         "registration/manage.html",
         registration=registration,
         event=event,
         token=token,
+        workshops=sorted(
+            agenda_services.choices_of(registration), key=lambda c: c.session.starts_at
+        )
+        if has_rondes
+        else None,
         form=form,
         extra_fields=event_fields(form, questions, event.accreditations),
     )

@@ -1,0 +1,1 @@
+"""Sessions, rooms, speakers, rondes, conflict checks, the timetable editor and workshop choice."""

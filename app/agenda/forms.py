@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice as Choice
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from app.agenda.models import SessionKind
+from app.programme.forms import LocalDateTimeField, MultiCheckboxField
+from app.timezones import format_period
+
+
+def kind_choices():
+    return [
+        Choice(SessionKind.PLENARY, _l("Plenair")),
+        Choice(SessionKind.WORKSHOP, _l("Workshop")),
+        Choice(SessionKind.BREAK, _l("Pauze")),
+    ]
+
+
+class SessionForm(FlaskForm):
+    kind = SelectField(_l("Soort"), choices=kind_choices)
+    title = StringField(_l("Titel"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
+    starts_at = LocalDateTimeField(_l("Begint om"), validators=[InputRequired()])
+    ends_at = LocalDateTimeField(_l("Eindigt om"), validators=[InputRequired()])
+    room_id = SelectField(
+        _l("Zaal"), coerce=lambda v: int(v) if v not in (None, "", "None") else None
+    )
+    capacity = IntegerField(
+        _l("Aantal plaatsen"),
+        description=_l("Leeg laten: zoveel als de zaal heeft."),
+        validators=[Optional(), NumberRange(min=0, max=10000)],
+    )
+    speakers = MultiCheckboxField(_l("Sprekers"), coerce=int)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.starts_at.data and self.ends_at.data and self.ends_at.data <= self.starts_at.data:
+            self.ends_at.errors.append(_l("Het einde ligt na het begin."))
+            valid = False
+        return valid
+
+    def details(self) -> dict:
+        return {
+            "kind": self.kind.data,
+            "title": self.title.data.strip(),
+            "description": (self.description.data or "").strip(),
+            "starts_at": self.starts_at.utc,
+            "ends_at": self.ends_at.utc,
+            "room_id": self.room_id.data,
+            "capacity": self.capacity.data,
+        }
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Naam van de zaal"), validators=[InputRequired(), Length(max=120)])
+    capacity = IntegerField(
+        _l("Aantal plaatsen"), validators=[Optional(), NumberRange(min=0, max=10000)]
+    )
+    accessibility_notes = StringField(
+        _l("Toegankelijkheid"),
+        description=_l("Bijvoorbeeld: rolstoeltoegankelijk, ringleiding, lift."),
+        validators=[Optional(), Length(max=500)],
+    )
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
+    organisation = StringField(_l("Organisatie"), validators=[Optional(), Length(max=200)])
+    bio = TextAreaField(_l("Korte bio"), validators=[Optional(), Length(max=1000)])
+    email = EmailField(
+        _l("E-mailadres"),
+        description=_l("Niet openbaar; voor de organisatie."),
+        validators=[Optional(), Email(), Length(max=254)],
+    )
+
+
+def _workshop_label(session, seats_left, language: str) -> str:
+    parts = [session.title]
+    if session.room is not None:
+        parts.append(session.room.name)
+    label = " – ".join(parts)
+    if seats_left == 0:
+        label += " " + str(_l("(vol – u komt op de wachtlijst)"))
+    return label
+
+
+def workshop_fields(rondes, counts, required: bool, language: str) -> list[tuple[str, RadioField]]:
+    """One radio group per ronde, for the registration and the manage forms."""
+    from app.agenda.services import seats_left
+
+    fields = []
+    for number, ronde in enumerate(rondes, start=1):
+        choices = [
+            Choice(str(w.id), _workshop_label(w, seats_left(w, counts), language))
+            for w in ronde.workshops
+        ]
+        if not required:
+            choices.append(Choice("", _l("Geen workshop in deze ronde")))
+        label = _l(
+            "Ronde %(n)d (%(when)s)",
+            n=number,
+            when=format_period(ronde.starts_at, ronde.ends_at, language),
+        )
+        validators = (
+            [InputRequired(message=_l("Kies een workshop in deze ronde."))]
+            if required
+            else [Optional()]
+        )
+        fields.append(
+            (
+                f"ronde_{number}",
+                RadioField(label, choices=choices, validators=validators, default=""),
+            )
+        )
+    return fields
+
+
+def chosen_session_ids(form, rondes) -> list[int]:
+    ids = []
+    for number in range(1, len(rondes) + 1):
+        value = form[f"ronde_{number}"].data
+        if value:
+            ids.append(int(value))
+    return ids
+
+
+def workshop_form(rondes, counts, required: bool, language: str, chosen: set[int]):
+    """The manage page's form to change workshops; shows what the person has now."""
+
+    class WorkshopForm(FlaskForm):
+        pass
+
+    for name, field in workshop_fields(rondes, counts, required, language):
+        setattr(WorkshopForm, name, field)
+    form = WorkshopForm()
+    if not form.is_submitted():
+        for number, ronde in enumerate(rondes, start=1):
+            mine = [w.id for w in ronde.workshops if w.id in chosen]
+            form[f"ronde_{number}"].data = str(mine[0]) if mine else ""
+    return form
+
+
+def workshop_fields_for(event, agenda) -> list:
+    """The registration form's workshop questions: one per ronde, when there are rondes."""
+    if not agenda.rondes:
+        return []
+    language = str(get_locale() or "nl")
+    return workshop_fields(agenda.rondes, agenda.counts, event.workshop_choice_required, language)

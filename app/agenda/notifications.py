@@ -1,0 +1,76 @@
+"""What the agenda tells registrants: a place in a workshop came free for them, and a summary
+of changes to the agenda (one mail per batch, with the updated calendar)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from app.mail.services import MailContent
+from app.registration.notifications import facts, greeting, manage_action, queue_for
+from app.timezones import format_period
+
+
+def _when(session, language: str) -> str:
+    return format_period(session.starts_at, session.ends_at, language)
+
+
+def workshop_place(choice) -> None:
+    registration, session = choice.registration, choice.session
+
+    def compose(language):
+        room = f" ({session.room.name})" if session.room else ""
+        return MailContent(
+            subject=_("Er is een plaats in uw workshop: %(title)s", title=session.title),
+            greeting=greeting(registration),
+            paragraphs=[
+                _(
+                    "Er is een plaats vrijgekomen in de workshop %(title)s. Die plaats is nu van u.",
+                    title=session.title,
+                ),
+                f"{_when(session, language)}{room}",
+            ],
+            action=manage_action(registration),
+        )
+
+    queue_for(registration, "workshop_place", compose)
+
+
+def change_text(change, language: str) -> str:
+    """One change in a line of prose, for the mail and the event page's 'Wijzigingen'."""
+    title = change.after.get("title") or change.before.get("title", "")
+    session = change.session
+    when = _when(session, language) if session is not None else ""
+    room = change.after.get("room")
+    if change.what == "cancelled":
+        return _("Geschrapt: %(title)s", title=title)
+    if change.what == "added":
+        return _("Nieuw: %(title)s, %(when)s", title=title, when=when)
+    if change.what == "room":
+        return _("Andere zaal: %(title)s, nu in %(room)s", title=title, room=room or "—")
+    if change.what == "moved":
+        return _("Andere tijd: %(title)s, nu %(when)s", title=title, when=when)
+    return _("Gewijzigd: %(title)s", title=title)
+
+
+def agenda_changed(registration, changes, my_sessions) -> None:
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("Programma gewijzigd: %(title)s", title=event.title),
+            greeting=greeting(registration),
+            paragraphs=[
+                _(
+                    "Het programma van %(title)s is gewijzigd. Dit is voor u van belang:",
+                    title=event.title,
+                ),
+                "\n".join("• " + change_text(change, language) for change in changes),
+                facts(registration, language),
+                _("In de bijlage staan de activiteit en uw workshops, bijgewerkt voor uw agenda."),
+            ],
+            action=manage_action(registration),
+        )
+
+    queue_for(
+        registration, "agenda_changed", compose, calendar_method="REQUEST", sessions=my_sessions
+    )
