@@ -30,6 +30,26 @@ ORGANISER_ROUTES = [
     ("GET", "/beheer/activiteiten/{event}/vragen", "owner"),
     ("POST", "/beheer/activiteiten/{event}/vragen", "owner"),
     ("POST", "/beheer/activiteiten/{event}/vragen/{question}/verwijderen", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/programma", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/programma.json", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/programma/nieuw", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/programma/nieuw", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/programma/{session}", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}/verplaatsen", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}/schrappen", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}/verwijderen", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/programma/wijzigingen-versturen", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/programma/{session}/deelnemers", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/programma/{session}/deelnemers.{sheet}", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/zalen", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/zalen", "owner"),
+    ("GET", "/beheer/activiteiten/{event}/zalen/{room}", "owner"),
+    ("POST", "/beheer/activiteiten/{event}/zalen/{room}", "owner"),
+    ("GET", "/beheer/sprekers", "organiser"),
+    ("POST", "/beheer/sprekers", "organiser"),
+    ("GET", "/beheer/sprekers/{speaker}", "organiser"),
+    ("POST", "/beheer/sprekers/{speaker}", "organiser"),
     ("GET", "/beheer/themas", "admin"),
     ("GET", "/beheer/themas/nieuw", "admin"),
     ("POST", "/beheer/themas/nieuw", "admin"),
@@ -53,6 +73,7 @@ ALLOWED = {
 
 @pytest.fixture
 def world(make_user, make_event, make_theme):
+    from app.agenda import services as agenda
     from app.extensions import db
     from app.programme import services
     from app.registration import services as registration
@@ -73,7 +94,12 @@ def world(make_user, make_event, make_theme):
     )
     db.session.commit()
     theme = make_theme()
-    return users, {"event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
+    room = agenda.add_room(event, {"name": "Aula", "capacity": 100})
+    speaker = agenda.save_speaker({"name": "Spreker"})
+    session = agenda.add_session(event, {"kind": "workshop", "title": "W", "starts_at": event.starts_at,
+                                         "ends_at": event.ends_at, "room_id": room.id})  # fmt: skip
+    db.session.commit()
+    return users, {"room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx","event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
                    "user": users["other_organiser"].id, "registration": waiting.registration.id,
                    "question": question.id, "export": "csv"}  # fmt: skip
 

@@ -1,0 +1,55 @@
+"""The event page, with its agenda, costs the same number of SQL queries for 10 sessions as
+for 200: everything is loaded in a fixed number of queries, never one per session."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from app.agenda import services as agenda
+from app.extensions import db
+
+
+@contextmanager
+def counting_queries():
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+
+
+def build(event, sessions: int):
+    rooms = [agenda.add_room(event, {"name": f"Zaal {i}", "capacity": 30}) for i in range(10)]
+    speakers = [agenda.save_speaker({"name": f"Spreker {i}"}) for i in range(10)]
+    for i in range(sessions):
+        start = event.starts_at + timedelta(minutes=20 * (i // 10))
+        agenda.add_session(event, {"kind": "workshop", "title": f"Workshop {i}", "room_id": rooms[i % 10].id,
+                                   "starts_at": start, "ends_at": start + timedelta(minutes=20)},
+                           [speakers[i % 10]])  # fmt: skip
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/activiteiten/{slug}", "/beheer/activiteiten/{id}/programma.json"])
+def test_agenda_pages_use_a_constant_number_of_queries(client, auth, make_user, make_event, path):
+    owner = make_user()
+    small = make_event(owner=owner, kind="themadag", hours=8)
+    large = make_event(owner=owner, kind="themadag", hours=8)
+    build(small, 10)
+    build(large, 200)
+    auth.login(owner.email)
+    counts = []
+    for event in (small, large):
+        url = path.format(slug=event.slug, id=event.id)
+        with counting_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert 5 < counts[0] == counts[1] < 40, counts
+    assert "Workshop 199" in client.get(path.format(slug=large.slug, id=large.id)).get_data(as_text=True)

@@ -1,0 +1,155 @@
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.agenda import services as agenda
+from app.agenda.models import AgendaChange
+from app.errors import DomainError, StateConflict
+from app.extensions import db
+from app.programme import services as programme
+from app.registration import services as registration
+
+
+def names(sessions) -> list[str]:
+    return [s.title for s in sessions]
+
+
+def test_workshop_places_then_its_own_waiting_list(themadag, register):
+    event, s, _owner = themadag(capacity_wonen=2)
+    people = [register(event, n) for n in ("Anna", "Bram", "Cas")]
+    outcomes = [agenda.choose_workshops(p, [s["wonen"].id]) for p in people]
+    db.session.commit()
+    assert [names(o.confirmed) for o in outcomes] == [["Wonen"], ["Wonen"], []]
+    assert names(outcomes[2].waitlisted) == ["Wonen"]
+    assert agenda.workshop_counts(event)[s["wonen"].id] == {"confirmed": 2, "waitlisted": 1}
+    assert agenda.seats_left(s["wonen"], agenda.workshop_counts(event)) == 0
+
+
+def test_changing_a_choice_frees_the_place_for_the_first_waiting(themadag, register, mailbox):
+    event, s, _owner = themadag(capacity_wonen=1)
+    anna, bram = register(event, "Anna"), register(event, "Bram")
+    agenda.choose_workshops(anna, [s["wonen"].id])
+    agenda.choose_workshops(bram, [s["wonen"].id])
+    db.session.commit()
+    mailbox.clear()
+    agenda.choose_workshops(anna, [s["geld"].id])
+    db.session.commit()
+    statuses = {c.registration.participant.name: (c.session.title, c.status) for c in
+                db.session.scalars(sa.select(agenda.SessionChoice))}  # fmt: skip
+    assert statuses == {"Anna": ("Geld", "confirmed"), "Bram": ("Wonen", "confirmed")}
+    [mail] = mailbox.wait_for(1)
+    assert mail["To"] == "bram@example.org" and "Wonen" in mail["Subject"]
+
+
+def test_cancelling_a_registration_frees_its_workshop_places(themadag, register):
+    event, s, _owner = themadag(capacity_wonen=1)
+    anna, bram = register(event, "Anna"), register(event, "Bram")
+    agenda.choose_workshops(anna, [s["wonen"].id])
+    agenda.choose_workshops(bram, [s["wonen"].id])
+    db.session.commit()
+    registration.cancel(anna.id, by="attendee")
+    db.session.commit()
+    [choice] = agenda.choices_of(bram)
+    assert choice.status == "confirmed" and choice.position is None
+    assert agenda.choices_of(anna) == []
+
+
+def test_one_workshop_per_ronde_and_never_overlapping(themadag, register):
+    event, s, _owner = themadag()
+    anna = register(event, "Anna")
+    with pytest.raises(DomainError):
+        agenda.choose_workshops(anna, [s["wonen"].id, s["geld"].id])
+    db.session.rollback()
+    with pytest.raises(DomainError):
+        agenda.choose_workshops(anna, [s["slot"].id])  # not a workshop
+
+
+def test_a_required_choice_must_cover_every_ronde(themadag, register):
+    event, s, _owner = themadag(workshop_choice_required=True)
+    anna = register(event, "Anna")
+    with pytest.raises(DomainError):
+        agenda.choose_workshops(anna, [])
+    db.session.rollback()
+    assert names(agenda.choose_workshops(anna, [s["geld"].id]).confirmed) == ["Geld"]
+
+
+def test_someone_waiting_for_the_event_chooses_later(themadag, register):
+    event, s, _owner = themadag()
+    event.capacity = 0
+    db.session.commit()
+    waiting = register(event, "Anna")
+    with pytest.raises(StateConflict):
+        agenda.choose_workshops(waiting, [s["geld"].id])
+
+
+def test_an_event_with_a_room_conflict_cannot_be_published(themadag):
+    event, s, _owner = themadag(status="draft")
+    agenda.update_session(s["geld"], {"room_id": s["wonen"].room_id})
+    db.session.commit()
+    with pytest.raises(StateConflict) as refused:
+        programme.publish_event(event)
+    assert "tegelijk in Zaal 1.12" in str(refused.value.description)
+    agenda.update_session(s["geld"], {"starts_at": s["wonen"].ends_at, "ends_at": s["wonen"].ends_at + timedelta(hours=1)})
+    programme.publish_event(event)
+    assert event.is_published
+
+
+def test_a_session_outside_its_event_is_a_conflict(themadag):
+    event, s, _owner = themadag(status="draft")
+    agenda.update_session(s["slot"], {"ends_at": event.ends_at + timedelta(minutes=5)})
+    assert [c.rule for c in agenda.conflicts(event)] == ["outside_event"]
+
+
+def test_changes_to_a_published_agenda_are_recorded_drafts_are_not(themadag):
+    draft, ds, _ = themadag(status="draft")
+    agenda.update_session(ds["slot"], {"title": "Anders"})
+    event, s, owner = themadag()
+    agenda.move_session(s["slot"], s["slot"].starts_at + timedelta(minutes=30),
+                        s["slot"].ends_at + timedelta(minutes=30), s["slot"].room_id, by=owner)  # fmt: skip
+    agenda.cancel_session(s["geld"], by=owner)
+    agenda.add_session(event, {"kind": "break", "title": "Thee", "starts_at": event.starts_at,
+                               "ends_at": event.starts_at + timedelta(minutes=15)}, by=owner)  # fmt: skip
+    db.session.commit()
+    changes = db.session.scalars(sa.select(AgendaChange).order_by(AgendaChange.id)).all()
+    assert [(c.event_id, c.what) for c in changes] == [(event.id, "moved"), (event.id, "cancelled"), (event.id, "added")]
+    assert changes[0].changed_by_id == owner.id and changes[0].before["starts_at"] != changes[0].after["starts_at"]
+    assert s["slot"].ical_sequence == 1
+
+
+def test_one_summary_mail_per_person_for_a_batch_of_changes(themadag, register, mailbox):
+    from icalendar import Calendar
+
+    event, s, owner = themadag()
+    anna, bram = register(event, "Anna"), register(event, "Bram")
+    agenda.choose_workshops(anna, [s["wonen"].id])
+    agenda.choose_workshops(bram, [s["geld"].id])
+    db.session.commit()
+    for minutes in (5, 10, 15):  # three drags of the same session: one batch
+        agenda.move_session(s["wonen"], s["wonen"].starts_at + timedelta(minutes=5),
+                            s["wonen"].ends_at + timedelta(minutes=5), s["wonen"].room_id, by=owner)  # fmt: skip
+    db.session.commit()
+    mailbox.clear()
+    assert agenda.announce_changes(event) == 1  # only Anna chose Wonen
+    db.session.commit()
+    [mail] = mailbox.wait_for(1)
+    assert mail["To"] == "anna@example.org" and mail["Subject"].startswith("Programma gewijzigd")
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert text.count("Andere tijd: Wonen") == 3
+    calendar_part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+    entries = Calendar.from_ical(calendar_part.get_content()).walk("VEVENT")
+    uids = [str(e["UID"]) for e in entries]
+    assert uids[0].startswith(f"kennisagenda-event-{event.id}@") and uids[1].startswith(f"kennisagenda-session-{s['wonen'].id}@")
+    assert entries[1]["SEQUENCE"] == 3
+    assert agenda.announce_changes(event) == 0  # nothing left to tell
+
+    agenda.cancel_session(s["slot"], by=owner)  # a plenary change reaches everyone with a place
+    db.session.commit()
+    mailbox.clear()
+    assert agenda.announce_changes(event) == 2
+
+
+def test_rondes_of_the_event(themadag):
+    event, s, _owner = themadag()
+    [ronde] = agenda.event_rondes(event)
+    assert {w.id for w in ronde.workshops} == {s["wonen"].id, s["geld"].id}
