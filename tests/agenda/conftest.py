@@ -13,7 +13,9 @@ def themadag(make_event, make_user):
 
     def make(capacity_wonen=2, status="published", **event_kwargs):
         owner = make_user()
-        event = make_event(owner=owner, kind="themadag", status="draft", hours=8, capacity=100, **event_kwargs)
+        event = make_event(
+            owner=owner, kind="themadag", status="draft", hours=8, capacity=100, **event_kwargs
+        )
         start = event.starts_at
         small = agenda.add_room(event, {"name": "Zaal 1.12", "capacity": capacity_wonen})
         big = agenda.add_room(event, {"name": "Zaal 1.14", "capacity": 10})

@@ -24,12 +24,17 @@ def app_config(base_config):
 
 
 def csrf_from(client, url) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    return re.search(
+        r'name="csrf-token" content="([^"]+)"', client.get(url).get_data(as_text=True)
+    ).group(1)
 
 
 def login(client, user):
     token = csrf_from(client, "/beheer/inloggen")
-    client.post("/beheer/inloggen", data={"email": user.email, "password": "een-lang-wachtwoord", "csrf_token": token})
+    client.post(
+        "/beheer/inloggen",
+        data={"email": user.email, "password": "een-lang-wachtwoord", "csrf_token": token},
+    )
 
 
 def test_dragging_a_session_onto_an_occupied_room_is_flagged_then_undone(client, themadag):
@@ -38,10 +43,18 @@ def test_dragging_a_session_onto_an_occupied_room_is_flagged_then_undone(client,
     editor = f"/beheer/activiteiten/{event.id}/programma"
     token = csrf_from(client, editor)
     state = client.get(editor + ".json").get_json()
-    assert state["conflicts"] == [] and {x["title"] for x in state["sessions"]} == {"Wonen", "Geld", "Slot"}
+    assert state["conflicts"] == [] and {x["title"] for x in state["sessions"]} == {
+        "Wonen",
+        "Geld",
+        "Slot",
+    }
     geld = next(x for x in state["sessions"] if x["title"] == "Geld")
 
-    body = {"starts_at": geld["starts_at"], "ends_at": geld["ends_at"], "room_id": s["wonen"].room_id}
+    body = {
+        "starts_at": geld["starts_at"],
+        "ends_at": geld["ends_at"],
+        "room_id": s["wonen"].room_id,
+    }
     refused = client.post(geld["move_url"], json=body)  # no CSRF header: refused
     assert refused.status_code == 400
     moved = client.post(geld["move_url"], json=body, headers={"X-CSRFToken": token})
@@ -51,7 +64,12 @@ def test_dragging_a_session_onto_an_occupied_room_is_flagged_then_undone(client,
     assert {x["title"] for x in after["sessions"] if x["conflict"]} == {"Wonen", "Geld"}
 
     undo = {"starts_at": geld["starts_at"], "ends_at": geld["ends_at"], "room_id": geld["room_id"]}
-    assert client.post(geld["move_url"], json=undo, headers={"X-CSRFToken": token}).get_json()["conflicts"] == []
+    assert (
+        client.post(geld["move_url"], json=undo, headers={"X-CSRFToken": token}).get_json()[
+            "conflicts"
+        ]
+        == []
+    )
 
 
 def test_bad_json_gets_a_clear_json_400(client, themadag):
@@ -59,7 +77,9 @@ def test_bad_json_gets_a_clear_json_400(client, themadag):
     login(client, owner)
     token = csrf_from(client, f"/beheer/activiteiten/{event.id}/programma")
     url = f"/beheer/activiteiten/{event.id}/programma/{s['geld'].id}/verplaatsen"
-    response = client.post(url, json={"starts_at": "morgen", "ends_at": "x"}, headers={"X-CSRFToken": token})
+    response = client.post(
+        url, json={"starts_at": "morgen", "ends_at": "x"}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 400 and "Ongeldige tijd" in response.get_json()["error"]
     reversed_times = {"starts_at": local(s["geld"].ends_at), "ends_at": local(s["geld"].starts_at)}
     assert client.post(url, json=reversed_times, headers={"X-CSRFToken": token}).status_code == 400
@@ -103,7 +123,9 @@ def test_register_with_a_workshop_and_change_it_through_the_manage_link(client, 
     manage = client.get(f"/aanmelding/{link}").get_data(as_text=True)
     assert "Uw workshops" in manage and "Wonen" in manage
     token = csrf_from(client, f"/aanmelding/{link}/workshops")
-    client.post(f"/aanmelding/{link}/workshops", data={"csrf_token": token, "ronde_1": str(s["geld"].id)})
+    client.post(
+        f"/aanmelding/{link}/workshops", data={"csrf_token": token, "ronde_1": str(s["geld"].id)}
+    )
     db.session.expire_all()
     assert [c.session.title for c in agenda.choices_of(registration)] == ["Geld"]
 
@@ -113,7 +135,9 @@ def test_required_choice_is_asked_on_the_form(client, themadag):
     token = csrf_from(client, f"/activiteiten/{event.slug}")
     response = client.post(f"/activiteiten/{event.slug}/aanmelden", data={
         "csrf_token": token, "name": "Anna", "email": "anna@example.org", "privacy": "y"})  # fmt: skip
-    assert response.status_code == 400 and "Kies een workshop in deze ronde." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Kies een workshop in deze ronde." in response.get_data(
+        as_text=True
+    )
 
 
 def test_attendance_list_for_workshop_leaders_on_screen_and_as_xlsx(client, themadag, register):
@@ -124,7 +148,9 @@ def test_attendance_list_for_workshop_leaders_on_screen_and_as_xlsx(client, them
         agenda.choose_workshops(register(event, name), [s["wonen"].id])
     db.session.commit()
     login(client, owner)
-    html = client.get(f"/beheer/activiteiten/{event.id}/programma/{s['wonen'].id}/deelnemers").get_data(as_text=True)
+    html = client.get(
+        f"/beheer/activiteiten/{event.id}/programma/{s['wonen'].id}/deelnemers"
+    ).get_data(as_text=True)
     assert html.index("Anna") < html.index("Bram") and "wachtlijst" in html
     xlsx = client.get(f"/beheer/activiteiten/{event.id}/programma/{s['wonen'].id}/deelnemers.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.get_data())).active.values)

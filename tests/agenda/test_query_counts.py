@@ -36,7 +36,9 @@ def build(event, sessions: int):
     db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/activiteiten/{slug}", "/beheer/activiteiten/{id}/programma.json"])
+@pytest.mark.parametrize(
+    "path", ["/activiteiten/{slug}", "/beheer/activiteiten/{id}/programma.json"]
+)
 def test_agenda_pages_use_a_constant_number_of_queries(client, auth, make_user, make_event, path):
     owner = make_user()
     small = make_event(owner=owner, kind="themadag", hours=8)
@@ -52,4 +54,6 @@ def test_agenda_pages_use_a_constant_number_of_queries(client, auth, make_user, 
         assert response.status_code == 200
         counts.append(len(statements))
     assert 5 < counts[0] == counts[1] < 40, counts
-    assert "Workshop 199" in client.get(path.format(slug=large.slug, id=large.id)).get_data(as_text=True)
+    assert "Workshop 199" in client.get(path.format(slug=large.slug, id=large.id)).get_data(
+        as_text=True
+    )

@@ -90,7 +90,10 @@ def test_an_event_with_a_room_conflict_cannot_be_published(themadag):
     with pytest.raises(StateConflict) as refused:
         programme.publish_event(event)
     assert "tegelijk in Zaal 1.12" in str(refused.value.description)
-    agenda.update_session(s["geld"], {"starts_at": s["wonen"].ends_at, "ends_at": s["wonen"].ends_at + timedelta(hours=1)})
+    agenda.update_session(
+        s["geld"],
+        {"starts_at": s["wonen"].ends_at, "ends_at": s["wonen"].ends_at + timedelta(hours=1)},
+    )
     programme.publish_event(event)
     assert event.is_published
 
@@ -112,8 +115,15 @@ def test_changes_to_a_published_agenda_are_recorded_drafts_are_not(themadag):
                                "ends_at": event.starts_at + timedelta(minutes=15)}, by=owner)  # fmt: skip
     db.session.commit()
     changes = db.session.scalars(sa.select(AgendaChange).order_by(AgendaChange.id)).all()
-    assert [(c.event_id, c.what) for c in changes] == [(event.id, "moved"), (event.id, "cancelled"), (event.id, "added")]
-    assert changes[0].changed_by_id == owner.id and changes[0].before["starts_at"] != changes[0].after["starts_at"]
+    assert [(c.event_id, c.what) for c in changes] == [
+        (event.id, "moved"),
+        (event.id, "cancelled"),
+        (event.id, "added"),
+    ]
+    assert (
+        changes[0].changed_by_id == owner.id
+        and changes[0].before["starts_at"] != changes[0].after["starts_at"]
+    )
     assert s["slot"].ical_sequence == 1
 
 
@@ -125,7 +135,7 @@ def test_one_summary_mail_per_person_for_a_batch_of_changes(themadag, register, 
     agenda.choose_workshops(anna, [s["wonen"].id])
     agenda.choose_workshops(bram, [s["geld"].id])
     db.session.commit()
-    for minutes in (5, 10, 15):  # three drags of the same session: one batch
+    for _drag in range(3):  # three drags of the same session: one batch
         agenda.move_session(s["wonen"], s["wonen"].starts_at + timedelta(minutes=5),
                             s["wonen"].ends_at + timedelta(minutes=5), s["wonen"].room_id, by=owner)  # fmt: skip
     db.session.commit()
@@ -139,7 +149,9 @@ def test_one_summary_mail_per_person_for_a_batch_of_changes(themadag, register, 
     calendar_part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
     entries = Calendar.from_ical(calendar_part.get_content()).walk("VEVENT")
     uids = [str(e["UID"]) for e in entries]
-    assert uids[0].startswith(f"kennisagenda-event-{event.id}@") and uids[1].startswith(f"kennisagenda-session-{s['wonen'].id}@")
+    assert uids[0].startswith(f"kennisagenda-event-{event.id}@") and uids[1].startswith(
+        f"kennisagenda-session-{s['wonen'].id}@"
+    )
     assert entries[1]["SEQUENCE"] == 3
     assert agenda.announce_changes(event) == 0  # nothing left to tell
 

@@ -14,8 +14,14 @@ def test_rush_on_a_workshop_fills_exactly_its_places(themadag, database_url, smt
     posts = [(page + "/aanmelden", {"name": f"Deelnemer {i}", "email": f"w{i}@example.org", "privacy": "y",
               "ronde_1": str(s["wonen"].id)}) for i in range(100)]  # fmt: skip
     postgres = database_url.startswith("postgresql")
-    env = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port), "MAIL_DELIVERY": "manual"}
-    with serve(database_url, workers=4 if postgres else 1, threads=1 if postgres else 16, env=env) as url:
+    env = {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_server.port),
+        "MAIL_DELIVERY": "manual",
+    }
+    with serve(
+        database_url, workers=4 if postgres else 1, threads=1 if postgres else 16, env=env
+    ) as url:
         results = rush([Visitor(url) for _ in posts], [page] * len(posts), posts)
 
     assert [status for status, _ in results].count(302) == 100, sorted({s for s, _ in results})
