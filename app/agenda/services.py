@@ -478,6 +478,17 @@ class PublicAgenda:
     counts: dict[int, dict[str, int]]
     changes: list[AgendaChange]
     cancelled: list[Session]
+    speakers: list[Speaker] = None
+
+    def __post_init__(self):
+        if self.speakers is None:
+            seen = {}
+            for item in self.items:
+                sessions = [item[1]] if item[0] == "session" else item[2].workshops
+                for session in sessions:
+                    for speaker in session.speakers:
+                        seen.setdefault(speaker.id, speaker)
+            self.speakers = sorted(seen.values(), key=lambda s: s.name)
 
 
 def public_agenda(event: Event) -> PublicAgenda:

@@ -8,6 +8,7 @@ import pytest
 from app.agenda import services as agenda
 from app.extensions import db
 from tests.browser.conftest import axe_violations
+from app.timezones import AMSTERDAM, utcnow
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -16,8 +17,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def small_themadag(make_user, make_event):
     owner = make_user(email="sanne@example.org")
+    day = (utcnow() + timedelta(days=14)).astimezone(AMSTERDAM)
+    nine = day.replace(hour=9, minute=0, second=0, microsecond=0)
     event = make_event(owner=owner, kind="themadag", status="draft", hours=6, capacity=50,
-                       title="Kleine themadag")  # fmt: skip
+                       title="Kleine themadag", starts_at=nine)  # fmt: skip
     agenda.add_room(event, {"name": "Zaal A", "capacity": 10})
     agenda.add_room(event, {"name": "Zaal B", "capacity": 10})
     start = event.starts_at + timedelta(hours=1)
@@ -72,6 +75,14 @@ def test_build_by_dragging_flag_and_undo_a_conflict_publish_register_and_change(
     geld.focus()  # the keyboard does what the mouse does: Geld one room to the left, to Zaal B
     page.keyboard.press("ArrowLeft")
     expect_text(page, "Geld, ", "Zaal B")
+
+    handle = grid.locator(".tt-block", has_text="Geld").locator(".tt-handle")  # drag the lower edge
+    box = handle.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 20, box["y"] + 2 + 6 * 3, steps=5)  # three 5-minute rows longer
+    page.mouse.up()
+    expect_text(page, "Geld, 10.30–11.45")  # was 10.30–11.30
     assert page.locator(".conflict-none").count() == 1
     assert axe_violations(page) == []
 
