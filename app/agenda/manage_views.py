@@ -240,11 +240,7 @@ def speakers():
 @bp.route("/sprekers/<int:speaker_id>", methods=["GET", "POST"])
 @organiser_required
 def edit_speaker(speaker_id: int):
-    speaker = next((s for s in services.all_speakers() if s.id == speaker_id), None)
-    if speaker is None:
-        return render_template(
-            "errors/error.html", code=404, title=_("Pagina niet gevonden"), text=""
-        ), 404
+    speaker = services.speaker_of(speaker_id)
     form = SpeakerForm(obj=speaker)
     if form.validate_on_submit():
         services.save_speaker(form.data, speaker)

@@ -154,6 +154,32 @@ def chosen_overlap(chosen: list[Slot]) -> list[Conflict]:
     ]
 
 
+def choices_now_overlapping(choices: dict[int, set[int]], slots: list[Slot]) -> list[Conflict]:
+    """After a move, people may hold two workshops that now overlap: a warning per pair of
+    sessions, saying how many people it affects. `choices` maps each registration to its
+    chosen session ids."""
+    by_id = {s.id: s for s in slots if not s.cancelled}
+    affected: dict[tuple[int, int], int] = defaultdict(int)
+    for session_ids in choices.values():
+        mine = [by_id[i] for i in session_ids if i in by_id]
+        for a, b in _pairs_overlapping(mine):
+            affected[(a.id, b.id)] += 1
+    return [
+        Conflict(
+            "choices_overlap",
+            pair,
+            WARNING,
+            _l(
+                "%(a)s en %(b)s overlappen nu voor %(n)d deelnemer(s) die beide kozen.",
+                a=by_id[pair[0]].title,
+                b=by_id[pair[1]].title,
+                n=n,
+            ),
+        )  # fmt: skip
+        for pair, n in sorted(affected.items())
+    ]
+
+
 def rondes(slots: list) -> list[Ronde]:
     """Group the workshops into rondes: runs of workshops that overlap one another (directly
     or through a chain), in time order. Works on Slots or Sessions alike."""

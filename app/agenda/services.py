@@ -27,6 +27,7 @@ from app.extensions import db
 from app.locking import lock_row
 from app.programme import signals as programme_signals
 from app.programme.models import Event
+from app.registration import services as registration_services
 from app.registration import signals as registration_signals
 from app.registration.models import Registration
 from app.timezones import utcnow
@@ -83,9 +84,21 @@ def conflicts(event: Event, sessions: list[Session] | None = None) -> list[rules
     sessions = event_sessions(event) if sessions is None else sessions
     room_names = {s.room.id: s.room.name for s in sessions if s.room}
     speaker_names = {sp.id: sp.name for s in sessions for sp in s.speakers}
-    return rules.agenda_conflicts(
-        [slot_of(s) for s in sessions], event.starts_at, event.ends_at, room_names, speaker_names
+    slots = [slot_of(s) for s in sessions]
+    found = rules.agenda_conflicts(slots, event.starts_at, event.ends_at, room_names, speaker_names)
+    return found + rules.choices_now_overlapping(_choices_by_registration(event), slots)
+
+
+def _choices_by_registration(event: Event) -> dict[int, set[int]]:
+    chosen: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        sa.select(SessionChoice.registration_id, SessionChoice.session_id)
+        .join(Session)
+        .where(Session.event_id == event.id)
     )
+    for registration_id, session_id in rows:
+        chosen.setdefault(registration_id, set()).add(session_id)
+    return chosen
 
 
 @programme_signals.publish_requested.connect
@@ -292,6 +305,13 @@ def save_speaker(details: dict, speaker: Speaker | None = None) -> Speaker:
     return speaker
 
 
+def speaker_of(speaker_id: int) -> Speaker:
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None:
+        raise NotFoundHere()
+    return speaker
+
+
 def speakers_by_id(ids) -> list[Speaker]:
     ids = list(ids or [])
     if not ids:
@@ -418,6 +438,17 @@ def choose_workshops(registration: Registration, session_ids: list[int]) -> Choi
     return outcome
 
 
+def register_with_workshops(event_id: int, details, session_ids: list[int]):
+    """Registering for a themadag: the place and the workshops are one decision, in one
+    transaction under one event lock. Someone put on the event's waiting list (or who was
+    registered already) gets no workshop now; they choose once they have a place."""
+    outcome = registration_services.register(event_id, details)
+    workshops = None
+    if session_ids and outcome.registration.is_confirmed and not outcome.already_registered:
+        workshops = choose_workshops(outcome.registration, session_ids)
+    return outcome, workshops
+
+
 @registration_signals.registration_cancelled.connect
 def _free_workshop_places(registration: Registration) -> None:
     for choice in choices_of(registration):
@@ -444,11 +475,8 @@ def announce_changes(event: Event) -> int:
             .options(so.joinedload(Registration.participant))
         )
     )
-    chosen = {}
-    for choice in db.session.scalars(
-        sa.select(SessionChoice).join(Session).where(Session.event_id == event.id)
-    ):
-        chosen.setdefault(choice.registration_id, set()).add(choice.session_id)
+    chosen = _choices_by_registration(event)
+    sessions = event_sessions(event)  # once: each summary lists the person's own workshops
     sent = 0
     for registration in registrations:
         mine = chosen.get(registration.id, set())
@@ -456,7 +484,7 @@ def announce_changes(event: Event) -> int:
                     or c.session_id in mine]  # fmt: skip
         if relevant:
             notifications.agenda_changed(
-                registration, relevant, [s for s in event_sessions(event) if s.id in mine]
+                registration, relevant, [s for s in sessions if s.id in mine]
             )
             sent += 1
     now = utcnow()

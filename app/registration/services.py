@@ -244,14 +244,20 @@ def update_details(registration: Registration, details: RegistrationDetails) -> 
     return registration
 
 
-def cancel(registration_id: int, *, by: str) -> Registration:
-    """Cancel a place or a spot on the waiting list (`by` is 'attendee' or 'organiser').
-    A freed place goes to the first on the waiting list, in the same transaction."""
+def _locked(registration_id: int) -> tuple[Registration, Event]:
+    """The registration, re-read after its event's lock is taken (so its status is current)."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise NotFoundHere()
     event = lock_row(Event, registration.event_id)
     db.session.refresh(registration)
+    return registration, event
+
+
+def cancel(registration_id: int, *, by: str) -> Registration:
+    """Cancel a place or a spot on the waiting list (`by` is 'attendee' or 'organiser').
+    A freed place goes to the first on the waiting list, in the same transaction."""
+    registration, event = _locked(registration_id)
     if registration.is_cancelled:
         raise StateConflict(_l("Deze aanmelding is al geannuleerd."))
     had_place = registration.is_confirmed
@@ -267,11 +273,7 @@ def cancel(registration_id: int, *, by: str) -> Registration:
 
 def promote_by_hand(registration_id: int) -> Registration:
     """An organiser gives a waiting person a place, even when that goes over capacity."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFoundHere()
-    lock_row(Event, registration.event_id)
-    db.session.refresh(registration)
+    registration, _event = _locked(registration_id)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Alleen iemand op de wachtlijst kan een plaats krijgen."))
     _confirm(registration)
@@ -281,11 +283,7 @@ def promote_by_hand(registration_id: int) -> Registration:
 
 def move_on_waitlist(registration_id: int, position: int) -> Registration:
     """An organiser moves someone to `position` on the waiting list; the others close up."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFoundHere()
-    lock_row(Event, registration.event_id)
-    db.session.refresh(registration)
+    registration, _event = _locked(registration_id)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Deze persoon staat niet op de wachtlijst."))
     WAITLIST.move(registration, position)

@@ -74,19 +74,14 @@ def register(slug: str):
             extra_fields=event_fields(form, questions, event.accreditations, extra),
         ), 400
     details = details_from(form, questions, event.accreditations, str(get_locale()))
-    event_id = event.id
     try:
-        outcome = services.register(event_id, details)
+        outcome, workshops = agenda_services.register_with_workshops(
+            event.id, details, chosen_session_ids(form, agenda.rondes)
+        )
     except services.RegistrationClosed as closed:
         db.session.rollback()
         flash(str(closed.description), "error")
         return redirect(url_for("programme.event", slug=slug))
-    workshops = None
-    if agenda.rondes and outcome.registration.is_confirmed and not outcome.already_registered:
-        # Same transaction, same event lock: the place and the workshops are one decision.
-        workshops = agenda_services.choose_workshops(
-            outcome.registration, chosen_session_ids(form, agenda.rondes)
-        )
     result = {
         "slug": slug,
         "already": outcome.already_registered,

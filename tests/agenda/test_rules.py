@@ -133,3 +133,11 @@ def test_rondes_are_overlapping_workshops_in_time_order():
 def test_touching_workshops_are_different_rondes(second_start):
     found = rules.rondes([slot(1, at(11), at(12)), slot(2, second_start, at(13))])
     assert len(found) == 2
+
+
+def test_moving_a_session_warns_when_peoples_choices_now_overlap():
+    a, b, c = slot(1, at(10), at(11)), slot(2, at(10, 30), at(11, 30)), slot(3, at(11), at(12))
+    choices = {100: {1, 2}, 101: {1, 2}, 102: {1, 3}, 103: {2}}
+    [warning] = rules.choices_now_overlapping(choices, [a, b, c])
+    assert warning.session_ids == (1, 2) and warning.severity == rules.WARNING
+    assert "2 deelnemer(s)" in str(warning.message)

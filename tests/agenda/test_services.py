@@ -165,3 +165,17 @@ def test_rondes_of_the_event(themadag):
     event, s, _owner = themadag()
     [ronde] = agenda.event_rondes(event)
     assert {w.id for w in ronde.workshops} == {s["wonen"].id, s["geld"].id}
+
+
+def test_editor_warns_when_a_move_makes_someones_workshops_overlap(themadag, register):
+    event, s, owner = themadag()
+    anna = register(event, "Anna")
+    agenda.add_session(event, {"kind": "workshop", "title": "Later", "starts_at": s["slot"].ends_at,
+                               "ends_at": s["slot"].ends_at + timedelta(hours=1)}, by=owner)  # fmt: skip
+    later = next(x for x in agenda.event_sessions(event) if x.title == "Later")
+    agenda.choose_workshops(anna, [s["geld"].id, later.id])
+    agenda.move_session(later, s["geld"].starts_at, s["geld"].ends_at, None, by=owner)
+    db.session.commit()
+    assert [c.rule for c in agenda.conflicts(event)] == ["choices_overlap"]
+    programme_event = event
+    assert programme_event.is_published  # a warning does not unpublish or block

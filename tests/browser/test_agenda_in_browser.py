@@ -7,8 +7,8 @@ import pytest
 
 from app.agenda import services as agenda
 from app.extensions import db
-from tests.browser.conftest import axe_violations
 from app.timezones import AMSTERDAM, utcnow
+from tests.browser.conftest import axe_violations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
