@@ -9,7 +9,7 @@ from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from app.config import load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -143,7 +143,19 @@ def register_errorhandlers(app: Flask) -> None:
         return render_error(InternalServerError())
 
 
+def refuse_nul_characters() -> None:
+    """PostgreSQL cannot store a NUL character; no person types one. Refuse it up front with
+    a 400 instead of letting it reach the database as a server error."""
+    values = [request.path, *request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype != "application/json":
+        values += request.form.values()
+    if any("\x00" in value for value in values):
+        raise BadRequest(_l("Het verzoek bevat ongeldige tekens."))
+
+
 def register_security_headers(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -50,3 +50,12 @@ def test_no_get_route_answers_with_a_server_error(app, client, auth, world):
                 assert response.status_code < 500, (path + query, response.status_code)
                 checked += 1
     assert checked > 500
+
+
+def test_nul_characters_are_refused_with_a_message(client, make_event):
+    event = make_event()
+    response = client.post(f"/activiteiten/{event.slug}/aanmelden",
+                           data={"name": "An\x00na", "email": "anna@example.org", "privacy": "y"})  # fmt: skip
+    assert response.status_code == 400
+    assert "ongeldige tekens" in response.get_data(as_text=True)
+    assert client.get("/activiteiten/%00").status_code == 400
