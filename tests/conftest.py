@@ -259,3 +259,23 @@ def register(app):
         return outcome.registration
 
     return make
+
+
+@pytest.fixture
+def real_server(database_url, smtp_server):
+    """The app under gunicorn, as in production: 4 worker processes on PostgreSQL, one
+    process with 16 threads on SQLite. Mail goes to the test SMTP server; `delivery` sets how."""
+    from bench.rush import serve
+
+    def start(delivery: str = "immediate"):
+        postgres = database_url.startswith("postgresql")
+        env = {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp_server.port),
+            "MAIL_DELIVERY": delivery,
+        }
+        return serve(
+            database_url, workers=4 if postgres else 1, threads=1 if postgres else 16, env=env
+        )
+
+    return start

@@ -5,23 +5,15 @@ import sqlalchemy as sa
 
 from app.agenda.models import SessionChoice
 from app.extensions import db
-from bench.rush import Visitor, rush, serve
+from bench.rush import Visitor, rush
 
 
-def test_rush_on_a_workshop_fills_exactly_its_places(themadag, database_url, smtp_server):
+def test_rush_on_a_workshop_fills_exactly_its_places(themadag, real_server):
     event, s, _owner = themadag(capacity_wonen=20)
     page = f"/activiteiten/{event.slug}"
     posts = [(page + "/aanmelden", {"name": f"Deelnemer {i}", "email": f"w{i}@example.org", "privacy": "y",
               "ronde_1": str(s["wonen"].id)}) for i in range(100)]  # fmt: skip
-    postgres = database_url.startswith("postgresql")
-    env = {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_server.port),
-        "MAIL_DELIVERY": "manual",
-    }
-    with serve(
-        database_url, workers=4 if postgres else 1, threads=1 if postgres else 16, env=env
-    ) as url:
+    with real_server("manual") as url:
         results = rush([Visitor(url) for _ in posts], [page] * len(posts), posts)
 
     assert [status for status, _ in results].count(302) == 100, sorted({s for s, _ in results})

@@ -8,20 +8,12 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.registration.models import Registration
-from bench.rush import Visitor, rush, serve
+from bench.rush import Visitor, rush
 
 
 @pytest.fixture
-def server(database_url, smtp_server):
-    postgres = database_url.startswith("postgresql")
-    env = {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp_server.port),
-        "MAIL_DELIVERY": "immediate",
-    }
-    with serve(
-        database_url, workers=4 if postgres else 1, threads=1 if postgres else 16, env=env
-    ) as url:
+def server(real_server):
+    with real_server("immediate") as url:
         yield url
 
 
