@@ -101,6 +101,25 @@ def _choices_by_registration(event: Event) -> dict[int, set[int]]:
     return chosen
 
 
+@programme_signals.event_duplicated.connect
+def _copy_agenda(event: Event, copy: Event, shift) -> None:
+    """A duplicated themadag keeps its rooms, speakers and sessions, moved to the new date."""
+    rooms = {}
+    for room in event_rooms(event):
+        rooms[room.id] = Room(event_id=copy.id, name=room.name, capacity=room.capacity,
+                              accessibility_notes=room.accessibility_notes, position=room.position)  # fmt: skip
+        db.session.add(rooms[room.id])
+    db.session.flush()
+    for session in event_sessions(event, include_cancelled=False):
+        db.session.add(Session(
+            event_id=copy.id, kind=session.kind, title=session.title, description=session.description,
+            starts_at=session.starts_at + shift, ends_at=session.ends_at + shift,
+            room=rooms.get(session.room_id), capacity=session.capacity, speakers=list(session.speakers),
+            status=SessionStatus.SCHEDULED,
+        ))  # fmt: skip
+    db.session.flush()
+
+
 @programme_signals.publish_requested.connect
 def _block_publishing_with_conflicts(event: Event) -> list:
     return [c.message for c in conflicts(event) if c.severity == rules.ERROR]

@@ -243,6 +243,8 @@ def duplicate_event(event: Event, new_start: datetime, by: User) -> Event:
         for a in event.accreditations
     ]
     db.session.flush()
+    # The agenda and the registration questions are other capabilities' content: they copy it.
+    signals.event_duplicated.send(event, copy=copy, shift=shift)
     return copy
 
 

@@ -11,3 +11,5 @@ event_rescheduled = _signals.signal("event-rescheduled")  # kwargs: changes={fie
 capacity_raised = _signals.signal("capacity-raised")
 # Receivers return a list of reasons the event cannot be published yet (empty: fine).
 publish_requested = _signals.signal("publish-requested")
+# sender: the original Event; kwargs: copy (the new draft), shift (timedelta to the new date).
+event_duplicated = _signals.signal("event-duplicated")

@@ -398,6 +398,12 @@ def add_question(
     return question
 
 
+@signals.event_duplicated.connect
+def _copy_questions(event: Event, copy: Event, shift) -> None:
+    for question in questions_for(event):
+        add_question(copy, question.text, question.kind, list(question.options), question.required)
+
+
 def remove_question(event: Event, question_id: int) -> None:
     question = db.session.get(Question, question_id)
     if question is None or question.event_id != event.id:

@@ -179,3 +179,28 @@ def test_editor_warns_when_a_move_makes_someones_workshops_overlap(themadag, reg
     assert [c.rule for c in agenda.conflicts(event)] == ["choices_overlap"]
     programme_event = event
     assert programme_event.is_published  # a warning does not unpublish or block
+
+
+def test_duplicating_a_themadag_copies_its_agenda_and_questions_to_the_new_date(themadag, register):
+    from app.registration import services as registration_services
+
+    event, s, owner = themadag()
+    speaker = agenda.save_speaker({"name": "Hanneke Smit"})
+    agenda.update_session(s["slot"], {}, speakers=[speaker])
+    agenda.cancel_session(s["geld"], by=owner)
+    registration_services.add_question(event, "Komt u met de fiets?", "yes_no", [], False)
+    agenda.choose_workshops(register(event, "Anna"), [s["wonen"].id])
+    db.session.commit()
+
+    copy = programme.duplicate_event(event, event.starts_at + timedelta(days=7), by=owner)
+    db.session.commit()
+
+    sessions = agenda.event_sessions(copy)
+    assert [x.title for x in sessions] == ["Wonen", "Slot"]  # not what was cancelled
+    assert sessions[0].starts_at == s["wonen"].starts_at + timedelta(days=7)
+    assert sessions[0].room.name == "Zaal 1.12" and sessions[0].room.event_id == copy.id
+    assert [sp.name for sp in sessions[1].speakers] == ["Hanneke Smit"]
+    assert [r.name for r in agenda.event_rooms(copy)] == ["Zaal 1.12", "Zaal 1.14", "Aula"]
+    assert [q.text for q in registration_services.questions_for(copy)] == ["Komt u met de fiets?"]
+    assert agenda.workshop_counts(copy) == {} and agenda.changes_for(copy) == []
+    assert agenda.conflicts(copy) == []
