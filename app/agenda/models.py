@@ -139,7 +139,11 @@ class SessionChoice(db.Model):
     position: so.Mapped[int | None] = so.mapped_column()
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    registration: so.Mapped[Registration] = so.relationship()
+    # Declared here, so registration need not know the agenda: deleting a registration
+    # through the ORM takes its workshop choices along (SQLite enforces no ON DELETE).
+    registration: so.Mapped[Registration] = so.relationship(
+        backref=so.backref("session_choices", cascade="all, delete-orphan")
+    )
     session: so.Mapped[Session] = so.relationship()
 
 
