@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,6 +18,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from app.agenda.models import SessionKind
 from app.programme.forms import LocalDateTimeField, MultiCheckboxField
+from app.registration.forms import event_fields, registration_form_for
 from app.timezones import format_period
 
 
@@ -157,3 +160,19 @@ def workshop_fields_for(event, agenda) -> list:
         return []
     language = str(get_locale() or "nl")
     return workshop_fields(agenda.rondes, agenda.counts, event.workshop_choice_required, language)
+
+
+@dataclass
+class RegistrationFormParts:
+    form: object
+    questions: list
+    fields: list  # the event's own fields (workshops first), in order, for the template
+
+
+def registration_form_with_workshops(event, agenda) -> RegistrationFormParts:
+    """The registration form of `event` with one workshop question per ronde added."""
+    extra = workshop_fields_for(event, agenda)
+    form, questions = registration_form_for(event, extra)
+    return RegistrationFormParts(
+        form, questions, event_fields(form, questions, event.accreditations, extra)
+    )

@@ -351,8 +351,10 @@ def choices_of(registration: Registration) -> list[SessionChoice]:
     return list(
         db.session.scalars(
             sa.select(SessionChoice)
+            .join(Session)
             .where(SessionChoice.registration_id == registration.id)
-            .options(so.joinedload(SessionChoice.session).joinedload(Session.room))
+            .options(so.contains_eager(SessionChoice.session).joinedload(Session.room))
+            .order_by(Session.starts_at, Session.id)
         )
     )
 

@@ -1,18 +1,21 @@
 """Attendees: changing their workshops through the manage link."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.agenda import services
 from app.agenda.forms import chosen_session_ids, workshop_form
 from app.extensions import db
+from app.forms import render_form
+from app.links import personal_page
 from app.registration.tokens import registration_by_token
 
 bp = Blueprint("agenda", __name__)
 
 
 @bp.route("/aanmelding/<token>/workshops", methods=["GET", "POST"])
+@personal_page
 def choose(token: str):
     registration = registration_by_token(token)
     event = registration.event
@@ -31,7 +34,5 @@ def choose(token: str):
         else:
             flash(_("Uw keuze is opgeslagen."), "success")
         return redirect(url_for("registration.manage", token=token))
-    status = 400 if form.is_submitted() else 200
-    response = render_template("agenda/choose.html", registration=registration, event=event,
-                               form=form, token=token, rondes=agenda.rondes)  # fmt: skip
-    return response, status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+    return render_form("agenda/choose.html", form, registration=registration, event=event,
+                       token=token, rondes=agenda.rondes)  # fmt: skip

@@ -6,13 +6,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice as Choice
 
 from app.agenda import services as agenda_services
-from app.agenda.forms import workshop_fields_for
+from app.agenda.forms import registration_form_with_workshops
 from app.agenda.notifications import change_text
 from app.extensions import db
 from app.programme import services
 from app.programme.forms import ProgrammeFilterForm, kind_choices
 from app.registration import services as registration
-from app.registration.forms import event_fields, registration_form_for
 
 bp = Blueprint("programme", __name__)
 
@@ -61,9 +60,8 @@ def event(slug: str):
     closed_reason = registration.registration_closed_reason(event)
     form = extra_fields = None
     if closed_reason is None:
-        extra = workshop_fields_for(event, agenda)
-        form, questions = registration_form_for(event, extra)
-        extra_fields = event_fields(form, questions, event.accreditations, extra)
+        parts = registration_form_with_workshops(event, agenda)
+        form, extra_fields = parts.form, parts.fields
     return render_template(
         "programme/event.html",
         event=event,

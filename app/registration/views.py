@@ -14,9 +14,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.agenda import services as agenda_services
-from app.agenda.forms import chosen_session_ids, workshop_fields_for
+from app.agenda.forms import chosen_session_ids, registration_form_with_workshops
 from app.errors import DomainError
 from app.extensions import db, limiter
+from app.forms import render_form
+from app.links import personal_page
 from app.programme import services as programme
 from app.registration import services
 from app.registration.forms import (
@@ -25,7 +27,6 @@ from app.registration.forms import (
     details_from,
     event_fields,
     prefill,
-    registration_form_for,
 )
 
 bp = Blueprint("registration", __name__)
@@ -44,21 +45,14 @@ def _email_key() -> str:
     return "registration-email:" + request.form.get("email", "").strip().lower()
 
 
-def _private(response):
-    """Pages behind a personal link: never cached, never indexed."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
 @bp.route("/activiteiten/<slug>/aanmelden", methods=["POST"])
 @limiter.limit(_per_address_limit)
 @limiter.limit(_per_email_limit, key_func=_email_key)
 def register(slug: str):
     event = programme.public_event(slug)
     agenda = agenda_services.public_agenda(event)
-    extra = workshop_fields_for(event, agenda)
-    form, questions = registration_form_for(event, extra)
+    parts = registration_form_with_workshops(event, agenda)
+    form, questions = parts.form, parts.questions
     if form.website.data:
         raise DomainError(
             _(
@@ -71,7 +65,7 @@ def register(slug: str):
             event=event,
             seats_left=services.seats_left(event),
             form=form,
-            extra_fields=event_fields(form, questions, event.accreditations, extra),
+            extra_fields=parts.fields,
         ), 400
     details = details_from(form, questions, event.accreditations, str(get_locale()))
     try:
@@ -106,6 +100,7 @@ def registered(slug: str):
 
 
 @bp.route("/aanmelding/<token>", methods=["GET", "POST"])
+@personal_page
 def manage(token: str):
     registration = services.registration_by_token(token)
     event = registration.event
@@ -121,24 +116,19 @@ def manage(token: str):
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for(".manage", token=token))
     has_rondes = bool(agenda_services.event_rondes(event))
-    response = render_template(
+    return render_form(
         "registration/manage.html",
+        form,
         registration=registration,
         event=event,
         token=token,
-        workshops=sorted(
-            agenda_services.choices_of(registration), key=lambda c: c.session.starts_at
-        )
-        if has_rondes
-        else None,
-        form=form,
+        workshops=agenda_services.choices_of(registration) if has_rondes else None,
         extra_fields=event_fields(form, questions, event.accreditations),
     )
-    status = 400 if form.is_submitted() else 200
-    return _private(current_app.make_response((response, status)))
 
 
 @bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
+@personal_page
 def cancel(token: str):
     registration = services.registration_by_token(token)
     if request.method == "POST":
@@ -146,7 +136,6 @@ def cancel(token: str):
         db.session.commit()
         flash(_("U bent afgemeld. U ontvangt een bevestiging per e-mail."), "success")
         return redirect(url_for(".manage", token=token))
-    response = render_template(
+    return render_template(
         "registration/cancel.html", registration=registration, event=registration.event, token=token
     )
-    return _private(current_app.make_response(response))
