@@ -24,6 +24,13 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(name: str) -> int:
+    value = os.environ.get(name, "0").strip() or "0"
+    if not (value.isascii() and value.isdigit()):
+        raise ConfigError(f"{name} must be a whole number of proxies (0 = none), not {value!r}.")
+    return int(value)
+
+
 def _database_url(url: str) -> str:
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
     for prefix in ("postgres://", "postgresql://"):
@@ -68,6 +75,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # How many proxies in front of the app set each X-Forwarded-* header. 0 ignores the
+        # header: trusting one that no proxy of ours sets would let a client choose its own
+        # address, and so dodge the rate limits.
+        "PROXY_FIX_X_FOR": _count("PROXY_FIX_X_FOR"),
+        "PROXY_FIX_X_PROTO": _count("PROXY_FIX_X_PROTO"),
+        "PROXY_FIX_X_HOST": _count("PROXY_FIX_X_HOST"),
+        "PROXY_FIX_X_PREFIX": _count("PROXY_FIX_X_PREFIX"),
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),

@@ -30,5 +30,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+# The client's address; behind a proxy, ProxyFix (PROXY_FIX_X_FOR) has already put the real one
+# there, and without it a client cannot choose its own key with an X-Forwarded-For header.
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()

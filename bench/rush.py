@@ -6,6 +6,7 @@ the CSRF token from the page and posts the form, never following redirects."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -63,16 +64,27 @@ def serve(database_url: str, *, workers: int, threads: int = 1, env: dict | None
 
 
 def _wait_until_up(base_url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    """Return once the server answers a page. While gunicorn's workers are still importing the
+    app, the port already accepts connections and a probe may time out, be refused or be reset:
+    every such connection-level error means "not yet", until the server dies or time runs out."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    last_error: Exception | None = None
+    while (remaining := deadline - time.monotonic()) > 0:
         if server.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.returncode}")
+            raise RuntimeError(
+                f"the server at {base_url} exited with code {server.returncode} before it "
+                f"answered (last probe: {last_error!r}); see its output above"
+            )
         try:
-            with urllib.request.urlopen(base_url + "/contact", timeout=2):
+            with urllib.request.urlopen(base_url + "/contact", timeout=min(5.0, remaining)):
                 return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    raise RuntimeError("the server did not come up")
+        except (OSError, http.client.HTTPException) as error:  # URLError, timeouts, resets
+            last_error = error
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+    raise RuntimeError(
+        f"the server at {base_url} did not answer within {timeout:.0f} s "
+        f"(last probe: {last_error!r})"
+    )
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

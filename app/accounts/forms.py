@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice as Choice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.accounts.models import Role
 from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.forms import EmailAddressField, Form, SingleLineField
 
 
 def role_choices():
@@ -16,15 +16,20 @@ def role_choices():
     ]
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Email()])
-    password = PasswordField(_l("Wachtwoord"), validators=[InputRequired()])
+class LoginForm(Form):
+    email = EmailAddressField(
+        _l("E-mailadres"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    # Passwords are taken as typed, never cleaned: only their hash is kept.
+    password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(), Length(max=1000)])
     remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
 
 
-class UserForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
-    email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Email(), Length(max=254)])
+class UserForm(Form):
+    name = SingleLineField(_l("Naam"), validators=[DataRequired(), Length(max=120)])
+    email = EmailAddressField(
+        _l("E-mailadres"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
     role = SelectField(_l("Rol"), choices=role_choices)
     active = BooleanField(_l("Account actief"), default=True)
     password = PasswordField(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,6 +20,10 @@ class Role(enum.StrEnum):
     CHECKIN = "checkin"
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -32,6 +37,8 @@ class User(UserMixin, db.Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default=Role.ORGANISER)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Part of every login cookie (see `get_id`); a new token ends all sessions at once.
+    session_token: so.Mapped[str] = so.mapped_column(sa.String(64), default=new_session_token)
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
@@ -40,8 +47,12 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:
+        # Flask-Login's "alternative id": stored in the session and the remember-me cookie.
+        return f"{self.id}:{self.session_token}"
+
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and per request
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users at login
         return self.active
 
     @property

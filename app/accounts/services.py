@@ -1,14 +1,16 @@
-"""Organiser accounts: creating them, checking passwords, and where a login may send you next."""
+"""Organiser accounts: creating them, checking passwords, ending their sessions, and where a
+login may send you next."""
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role, User, new_session_token
 from app.errors import DomainError, NotFoundHere
 from app.extensions import db
 
@@ -34,6 +36,26 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user whose current session token is in `session_id` ("<id>:<token>", from a
+    session or remember-me cookie), or None: a cookie from before the last rotation is dead."""
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    if not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session and remember-me cookie of `user`, on any device, stops working."""
+    user.session_token = new_session_token()
+    db.session.flush()
 
 
 def check_password_strength(password: str) -> None:
@@ -64,10 +86,15 @@ def update_user(
         raise DomainError(
             _l("U kunt uw eigen rol niet wijzigen of uw eigen account niet blokkeren.")
         )
-    user.name, user.role, user.active = name.strip(), role, active
     if password:
         check_password_strength(password)
+    # A new password or a blocked account must also shut out whoever still holds a cookie.
+    ends_sessions = bool(password) or (user.active and not active)
+    user.name, user.role, user.active = name.strip(), role, active
+    if password:
         user.set_password(password)
+    if ends_sessions:
+        end_all_sessions(user)
     db.session.flush()
     return user
 

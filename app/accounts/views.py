@@ -41,6 +41,9 @@ def login():
 @bp.route("/uitloggen", methods=["POST"])
 @login_required
 def logout():
+    # Ends this user's sessions everywhere, so a copied cookie dies with this one.
+    services.end_all_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("programme.index"))
@@ -90,6 +93,8 @@ def edit_user(user_id: int):
             form.role.errors.append(error.description)
         else:
             db.session.commit()
+            if user.id == current_user.id and form.password.data:
+                login_user(user)  # a new password ends every other session, not this one
             flash(_("Account bijgewerkt."), "success")
             return redirect(url_for(".users"))
     return render_form("accounts/user_form.html", form, user=user)
