@@ -1,7 +1,44 @@
-"""What every capability's form views share."""
+"""What every capability's forms share: rendering, and the rules for input at the boundary.
 
-from flask import render_template
+Every field of every form is one of the fields below (or carries their filter), so that what
+a person — or a script — sends is cleaned or refused with a message here, before it can reach
+a mail header, a spreadsheet or a database column that cannot hold it."""
+
+from __future__ import annotations
+
+import decimal
+import re
+
+from flask import has_request_context, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DecimalField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms.validators import NumberRange, StopValidation, ValidationError
+
+# PostgreSQL's `integer`: the largest id, count or position any column holds.
+DB_INT_MAX = 2**31 - 1
+
+# Control characters nobody types (tab and line breaks aside), surrogates and the two
+# non-characters: XML, and so an XLSX export, cannot hold them.
+_UNTYPABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+_NOT_A_DECIMAL = "Not a valid decimal value."  # WTForms' own message, in its own catalogue
+
+
+class Form(FlaskForm):
+    """The base of every form here: it reads HTML form posts only. Flask-WTF would take a JSON
+    body's values as the fields, and a JSON array, number or nested value there is a crash."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # Form data given by the view is taken as it is; only the default reads the body.
+            read_from_body = formdata is not None and not isinstance(formdata, dict)
+            if read_from_body and has_request_context() and request.is_json:
+                return None  # no form data: the form answers with its errors
+            return super().wrap_formdata(form, formdata)
 
 
 def render_form(template: str, form: FlaskForm, **context):
@@ -9,3 +46,86 @@ def render_form(template: str, form: FlaskForm, **context):
     clients and tests can tell a refused submission from a fresh form."""
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, **context), status
+
+
+# --- filters and validators ------------------------------------------------------------------
+
+
+def clean_text(value):
+    """A filter for every text field and choice: untypable characters removed, line endings
+    made `\\n`, surrounding whitespace trimmed — so a choice of only spaces is no choice."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNTYPABLE.sub("", value).strip()
+
+
+def no_line_breaks(form, field) -> None:
+    """A validator for one-line fields: a line break in a title or a name could end up in a
+    mail header, and no browser sends one from a one-line input."""
+    if isinstance(field.data, str) and _LINE_BREAKS.search(field.data):
+        raise ValidationError(_l("Alleen één regel tekst, zonder regeleinden."))
+
+
+def sane_date(form, field) -> None:
+    """A validator for dates and times: within 2000–2100, so that time-zone arithmetic and the
+    mails and calendars that follow never run off the calendar. Stops the field's other checks."""
+    if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise StopValidation(
+            _l(
+                "Kies een datum tussen %(first)d en %(last)d.",
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
+            )
+        )
+
+
+# --- fields ----------------------------------------------------------------------------------
+
+
+def _with(kwargs: dict, validators=(), filters=()) -> dict:
+    kwargs["validators"] = [*(kwargs.get("validators") or ()), *validators]
+    kwargs["filters"] = [*filters, *(kwargs.get("filters") or ())]
+    return kwargs
+
+
+class SingleLineField(StringField):
+    """One line of text: cleaned, and refused when it holds a line break."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, **_with(kwargs, [no_line_breaks], [clean_text]))
+
+
+class EmailAddressField(EmailField):
+    """An e-mail address: cleaned, one line."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, **_with(kwargs, [no_line_breaks], [clean_text]))
+
+
+class MultiLineField(TextAreaField):
+    """Free text over several lines: cleaned; line breaks and tabs are kept."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, **_with(kwargs, filters=[clean_text]))
+
+
+class BoundedIntegerField(IntegerField):
+    """A whole number between `min` and `max`, never more than the database column holds."""
+
+    def __init__(self, label=None, *, min: int = 0, max: int = DB_INT_MAX, **kwargs):
+        assert max <= DB_INT_MAX, "an integer column holds no more"
+        super().__init__(label, **_with(kwargs, [NumberRange(min=min, max=max)]))
+
+
+class BoundedDecimalField(DecimalField):
+    """A decimal number between `min` and `max`; NaN and infinity are not numbers people mean."""
+
+    def __init__(self, label=None, *, min, max, **kwargs):
+        super().__init__(label, **_with(kwargs, [NumberRange(min=min, max=max)]))
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, decimal.Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext(_NOT_A_DECIMAL))

@@ -4,20 +4,23 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    EmailField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice as Choice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from app.agenda.models import SessionKind
+from app.agenda.reading import event_rooms
+from app.extensions import db
+from app.forms import (
+    BoundedIntegerField,
+    EmailAddressField,
+    Form,
+    MultiLineField,
+    SingleLineField,
+    clean_text,
+)
 from app.programme.forms import LocalDateTimeField, MultiCheckboxField
+from app.programme.models import Event
 from app.registration.forms import event_fields, registration_form_for
 from app.timezones import format_period
 
@@ -30,19 +33,20 @@ def kind_choices():
     ]
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     kind = SelectField(_l("Soort"), choices=kind_choices)
-    title = StringField(_l("Titel"), validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
+    title = SingleLineField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    description = MultiLineField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
     starts_at = LocalDateTimeField(_l("Begint om"), validators=[InputRequired()])
     ends_at = LocalDateTimeField(_l("Eindigt om"), validators=[InputRequired()])
     room_id = SelectField(
         _l("Zaal"), coerce=lambda v: int(v) if v not in (None, "", "None") else None
     )
-    capacity = IntegerField(
+    capacity = BoundedIntegerField(
         _l("Aantal plaatsen"),
         description=_l("Leeg laten: zoveel als de zaal heeft."),
-        validators=[Optional(), NumberRange(min=0, max=10000)],
+        validators=[Optional()],
+        max=10000,
     )
     speakers = MultiCheckboxField(_l("Sprekers"), coerce=int)
 
@@ -65,23 +69,35 @@ class SessionForm(FlaskForm):
         }
 
 
-class RoomForm(FlaskForm):
-    name = StringField(_l("Naam van de zaal"), validators=[InputRequired(), Length(max=120)])
-    capacity = IntegerField(
-        _l("Aantal plaatsen"), validators=[Optional(), NumberRange(min=0, max=10000)]
-    )
-    accessibility_notes = StringField(
+class RoomForm(Form):
+    name = SingleLineField(_l("Naam van de zaal"), validators=[DataRequired(), Length(max=120)])
+    capacity = BoundedIntegerField(_l("Aantal plaatsen"), validators=[Optional()], max=10000)
+    accessibility_notes = SingleLineField(
         _l("Toegankelijkheid"),
         description=_l("Bijvoorbeeld: rolstoeltoegankelijk, ringleiding, lift."),
         validators=[Optional(), Length(max=500)],
     )
 
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.room = obj  # the room being edited: its own name is no collision
 
-class SpeakerForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
-    organisation = StringField(_l("Organisatie"), validators=[Optional(), Length(max=200)])
-    bio = TextAreaField(_l("Korte bio"), validators=[Optional(), Length(max=1000)])
-    email = EmailField(
+    def validate_name(self, field) -> None:
+        # Renaming only: adding a room checks its name in the service (rooms of one event
+        # have different names, a constraint in the schema too).
+        if self.room is None:
+            return
+        event = db.session.get(Event, self.room.event_id)  # loaded already by the view
+        name = field.data.casefold()
+        if any(r.name.casefold() == name and r.id != self.room.id for r in event_rooms(event)):
+            raise ValidationError(_l("Er is al een zaal met deze naam."))
+
+
+class SpeakerForm(Form):
+    name = SingleLineField(_l("Naam"), validators=[DataRequired(), Length(max=120)])
+    organisation = SingleLineField(_l("Organisatie"), validators=[Optional(), Length(max=200)])
+    bio = MultiLineField(_l("Korte bio"), validators=[Optional(), Length(max=1000)])
+    email = EmailAddressField(
         _l("E-mailadres"),
         description=_l("Niet openbaar; voor de organisatie."),
         validators=[Optional(), Email(), Length(max=254)],
@@ -100,7 +116,7 @@ def _workshop_label(session, seats_left, language: str) -> str:
 
 def workshop_fields(rondes, counts, required: bool, language: str) -> list[tuple[str, RadioField]]:
     """One radio group per ronde, for the registration and the manage forms."""
-    from app.agenda.services import seats_left
+    from app.agenda.reading import seats_left
 
     fields = []
     for number, ronde in enumerate(rondes, start=1):
@@ -116,16 +132,14 @@ def workshop_fields(rondes, counts, required: bool, language: str) -> list[tuple
             when=format_period(ronde.starts_at, ronde.ends_at, language),
         )
         validators = (
-            [InputRequired(message=_l("Kies een workshop in deze ronde."))]
+            [DataRequired(message=_l("Kies een workshop in deze ronde."))]
             if required
             else [Optional()]
         )
-        fields.append(
-            (
-                f"ronde_{number}",
-                RadioField(label, choices=choices, validators=validators, default=""),
-            )
-        )
+        # A choice of only spaces is no choice (clean_text), not a workshop id to look up.
+        radio = RadioField(label, choices=choices, validators=validators, default="",
+                           filters=[clean_text])  # fmt: skip
+        fields.append((f"ronde_{number}", radio))
     return fields
 
 
@@ -141,7 +155,7 @@ def chosen_session_ids(form, rondes) -> list[int]:
 def workshop_form(rondes, counts, required: bool, language: str, chosen: set[int]):
     """The manage page's form to change workshops; shows what the person has now."""
 
-    class WorkshopForm(FlaskForm):
+    class WorkshopForm(Form):
         pass
 
     for name, field in workshop_fields(rondes, counts, required, language):

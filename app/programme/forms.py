@@ -1,24 +1,34 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    DecimalField,
-    EmailField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-    URLField,
-)
+from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, URLField
 from wtforms.fields.choices import SelectChoice as Choice
-from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.programme.models import EventKind
+from app.forms import (
+    BoundedDecimalField,
+    BoundedIntegerField,
+    EmailAddressField,
+    Form,
+    MultiLineField,
+    SingleLineField,
+    clean_text,
+    no_line_breaks,
+    sane_date,
+)
+from app.programme import services
+from app.programme.models import EventKind, Theme
 from app.timezones import NonexistentLocalTime, from_local, to_local
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -37,10 +47,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LocalDateTimeField(DateTimeLocalField):
-    """A wall-clock time in Amsterdam, entered by a person; `utc` holds it converted."""
+    """A wall-clock time in Amsterdam, entered by a person; `utc` holds it converted. Always
+    within the sane window of `sane_date`, checked before anything computes with it."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("format", LOCAL_FORMAT)
+        kwargs["validators"] = [*(kwargs.get("validators") or ()), sane_date]
         super().__init__(*args, **kwargs)
 
     def process_data(self, value):
@@ -61,28 +73,30 @@ class LocalDateTimeField(DateTimeLocalField):
                 )
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     kind = SelectField(_l("Soort activiteit"), choices=kind_choices)
-    title = StringField(_l("Titel"), validators=[InputRequired(), Length(max=200)])
-    summary = TextAreaField(
+    title = SingleLineField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
+    summary = MultiLineField(
         _l("Korte samenvatting"),
         description=_l("Eén of twee zinnen voor het programma-overzicht."),
         validators=[Optional(), Length(max=400)],
     )
-    description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)])
+    description = MultiLineField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)])
     starts_at = LocalDateTimeField(_l("Begint op"), validators=[InputRequired()])
     ends_at = LocalDateTimeField(_l("Eindigt op"), validators=[InputRequired()])
-    venue_name = StringField(_l("Locatie"), validators=[Optional(), Length(max=200)])
-    address = StringField(_l("Adres"), validators=[Optional(), Length(max=200)])
-    city = StringField(_l("Plaats"), validators=[Optional(), Length(max=100)])
+    venue_name = SingleLineField(_l("Locatie"), validators=[Optional(), Length(max=200)])
+    address = SingleLineField(_l("Adres"), validators=[Optional(), Length(max=200)])
+    city = SingleLineField(_l("Plaats"), validators=[Optional(), Length(max=100)])
     online_url = URLField(
         _l("Link voor online deelname"),
-        validators=[Optional(), URL(require_tld=False), Length(max=500)],
+        validators=[Optional(), URL(require_tld=False), Length(max=500), no_line_breaks],
+        filters=[clean_text],
     )
-    capacity = IntegerField(
+    capacity = BoundedIntegerField(
         _l("Aantal plaatsen"),
         description=_l("Leeg laten voor onbeperkt."),
-        validators=[Optional(), NumberRange(min=0, max=100000)],
+        validators=[Optional()],
+        max=100000,
     )
     registration_opens_at = LocalDateTimeField(
         _l("Aanmelden kan vanaf"),
@@ -94,7 +108,7 @@ class EventForm(FlaskForm):
         description=_l("Leeg laten: aanmelden kan tot het begin."),
         validators=[Optional()],
     )
-    contact_email = EmailField(
+    contact_email = EmailAddressField(
         _l("E-mailadres voor vragen"), validators=[Optional(), Email(), Length(max=254)]
     )
     catering = BooleanField(
@@ -142,34 +156,59 @@ class EventForm(FlaskForm):
         }
 
 
-class DuplicateEventForm(FlaskForm):
+class DuplicateEventForm(Form):
     starts_at = LocalDateTimeField(_l("Nieuwe begintijd"), validators=[InputRequired()])
 
 
-class AccreditationForm(FlaskForm):
-    register = StringField(
+class AccreditationForm(Form):
+    register = SingleLineField(
         _l("Register"),
         description=_l("Bijvoorbeeld Registerplein of SKJ."),
-        validators=[InputRequired(), Length(max=80)],
+        validators=[DataRequired(), Length(max=80)],
     )
-    accreditation_id = StringField(
-        _l("Accreditatienummer"), validators=[InputRequired(), Length(max=80)]
+    accreditation_id = SingleLineField(
+        _l("Accreditatienummer"), validators=[DataRequired(), Length(max=80)]
     )
-    points = DecimalField(
-        _l("Punten"), places=1, validators=[InputRequired(), NumberRange(min=0.1, max=999)]
+    points = BoundedDecimalField(
+        _l("Punten"), places=1, validators=[InputRequired()], min=Decimal("0.1"), max=999
     )
 
 
-class ThemeForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
-    description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
-    contact_name = StringField(_l("Contactpersoon"), validators=[Optional(), Length(max=120)])
-    contact_email = EmailField(
+# A theme's address is made from its name once, with room for a "-2" when the name is taken.
+THEME_SLUG_ROOM = Theme.__table__.c.slug.type.length - 10
+# Names whose address is already a page of its own.
+RESERVED_THEME_SLUGS = {"nieuw"}
+
+
+class ThemeForm(Form):
+    name = SingleLineField(_l("Naam"), validators=[DataRequired(), Length(max=120)])
+    description = MultiLineField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
+    contact_name = SingleLineField(_l("Contactpersoon"), validators=[Optional(), Length(max=120)])
+    contact_email = EmailAddressField(
         _l("E-mailadres contactpersoon"), validators=[Optional(), Email(), Length(max=254)]
     )
 
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.theme = obj  # the theme being edited: its own name is no collision
 
-class ProgrammeFilterForm(FlaskForm):
+    def validate_name(self, field) -> None:
+        if self.theme is None:  # the address is made when the theme is created, not after
+            slug = services.slugify(field.data)
+            if len(slug) > THEME_SLUG_ROOM:
+                raise ValidationError(
+                    _l("Deze naam is te lang voor een webadres. Kies een kortere naam.")
+                )
+            if slug in RESERVED_THEME_SLUGS:
+                raise ValidationError(
+                    _l("Deze naam is al het adres van een andere pagina. Kies een andere naam.")
+                )
+        name = field.data.casefold()
+        if any(t.name.casefold() == name and t is not self.theme for t in services.all_themes()):
+            raise ValidationError(_l("Er is al een thema met deze naam."))
+
+
+class ProgrammeFilterForm(Form):
     """The filter on the programme: a GET form, so it carries no CSRF token."""
 
     class Meta:

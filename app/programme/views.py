@@ -5,15 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice as Choice
 
-from app.agenda import services as agenda_services
-from app.agenda.forms import registration_form_with_workshops
-from app.agenda.notifications import change_text
+from app.activity.page import event_page
 from app.extensions import db
 from app.programme import services
 from app.programme.forms import ProgrammeFilterForm, kind_choices
-from app.registration import services as registration
 
 bp = Blueprint("programme", __name__)
+
+MAX_PAGE = 10_000
 
 
 def _filter_form(themes) -> ProgrammeFilterForm:
@@ -30,7 +29,8 @@ def _programme_listing(events_query, template: str):
         return render_template(template, form=form, pagination=None, themes=themes), 400
     theme = next((t for t in themes if t.slug == form.thema.data), None)
     page = request.args.get("pagina", 1, type=int)
-    if page < 1:
+    # Past the last page is a 404 anyway; a huge number must not reach the database as an OFFSET.
+    if not 1 <= page <= MAX_PAGE:
         abort(404)
     pagination = db.paginate(
         events_query(theme, form.soort.data or None),
@@ -55,25 +55,8 @@ def archive():
 
 @bp.route("/activiteiten/<slug>")
 def event(slug: str):
-    event = services.public_event(slug, viewer=current_user)
-    agenda = agenda_services.public_agenda(event)
-    closed_reason = registration.registration_closed_reason(event)
-    form = extra_fields = None
-    if closed_reason is None:
-        parts = registration_form_with_workshops(event, agenda)
-        form, extra_fields = parts.form, parts.fields
-    return render_template(
-        "programme/event.html",
-        event=event,
-        seats_left=registration.seats_left(event),
-        can_manage=services.can_manage(current_user, event),
-        closed_reason=closed_reason,
-        form=form,
-        extra_fields=extra_fields,
-        agenda=agenda,
-        agenda_seats_left=agenda_services.seats_left,
-        change_text=change_text,
-    )
+    page = event_page(slug, viewer=current_user)
+    return render_template("programme/event.html", **page.template_context())
 
 
 @bp.route("/themas")

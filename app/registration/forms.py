@@ -1,38 +1,37 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice as Choice
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from app.registration import services
+from app.forms import (
+    BoundedIntegerField,
+    EmailAddressField,
+    Form,
+    MultiLineField,
+    SingleLineField,
+    clean_text,
+)
 from app.registration.models import QuestionKind
+from app.registration.questions import questions_for
 from app.registration.services import RegistrationDetails
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     """What we ask of everyone, and only that (data minimisation)."""
 
-    name = StringField(
+    name = SingleLineField(
         _l("Naam"),
-        validators=[InputRequired(), Length(max=120)],
+        validators=[DataRequired(), Length(max=120)],
         render_kw={"autocomplete": "name"},
     )
-    organisation = StringField(
+    organisation = SingleLineField(
         _l("Organisatie"),
         validators=[Optional(), Length(max=200)],
         render_kw={"autocomplete": "organization"},
     )
-    function = StringField(
+    function = SingleLineField(
         _l("Functie of rol"),
         description=_l("Bijvoorbeeld wijkteammedewerker, student, beleidsadviseur."),
         validators=[Optional(), Length(max=200)],
@@ -40,10 +39,10 @@ class DetailsForm(FlaskForm):
 
 
 class RegistrationForm(DetailsForm):
-    email = EmailField(
+    email = EmailAddressField(
         _l("E-mailadres"),
         description=_l("Hierheen sturen we de bevestiging en uw persoonlijke link."),
-        validators=[InputRequired(), Email(), Length(max=254)],
+        validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
     privacy = BooleanField(_l("Ik heb de privacyverklaring gelezen."), validators=[InputRequired()])
@@ -52,22 +51,22 @@ class RegistrationForm(DetailsForm):
         _l("Ik vind het goed dat ik herkenbaar op foto's van deze activiteit sta (optioneel).")
     )
     # A field people never see; bots fill in everything.
-    website = StringField(
+    website = SingleLineField(
         _l("Laat dit veld leeg"), render_kw={"tabindex": "-1", "autocomplete": "off"}
     )
 
 
 def _question_field(question):
-    validators = [InputRequired()] if question.required else [Optional()]
+    validators = [DataRequired()] if question.required else [Optional()]
     label = question.text
+    # A choice of only spaces is no choice (clean_text), not an answer to store.
     if question.kind == QuestionKind.CHOICE:
         choices = [Choice(option, option) for option in question.options]
-        return RadioField(label, choices=choices, validators=validators)
+        return RadioField(label, choices=choices, validators=validators, filters=[clean_text])
     if question.kind == QuestionKind.YES_NO:
-        return RadioField(
-            label, choices=[Choice("ja", _l("Ja")), Choice("nee", _l("Nee"))], validators=validators
-        )
-    return StringField(label, validators=[*validators, Length(max=1000)])
+        choices = [Choice("ja", _l("Ja")), Choice("nee", _l("Nee"))]
+        return RadioField(label, choices=choices, validators=validators, filters=[clean_text])
+    return SingleLineField(label, validators=[*validators, Length(max=1000)])
 
 
 def build_form(base, event, questions, accreditations, extra=(), **kwargs):
@@ -81,7 +80,7 @@ def build_form(base, event, questions, accreditations, extra=(), **kwargs):
         setattr(EventForm, name, extra_field)
 
     if event.catering:
-        EventForm.dietary_needs = StringField(
+        EventForm.dietary_needs = SingleLineField(
             _l("Dieetwensen of allergieën"),
             description=_l("Alleen als er iets is waar we rekening mee moeten houden."),
             validators=[Optional(), Length(max=500)],
@@ -90,7 +89,7 @@ def build_form(base, event, questions, accreditations, extra=(), **kwargs):
         setattr(
             EventForm,
             f"register_{accreditation.id}",
-            StringField(
+            SingleLineField(
                 _l("Registratienummer %(register)s", register=accreditation.register),
                 description=_l("Alleen nodig als u punten wilt voor uw registratie."),
                 validators=[Optional(), Length(max=40)],
@@ -137,7 +136,7 @@ def details_from(form, questions, accreditations, language: str) -> Registration
 
 def prefill(form, registration, questions, accreditations) -> None:
     """Show a registration's current details in the manage form."""
-    form.name.data = registration.participant.name
+    form.name.data = registration.name
     form.organisation.data = registration.organisation
     form.function.data = registration.function
     if "dietary_needs" in form:
@@ -148,8 +147,8 @@ def prefill(form, registration, questions, accreditations) -> None:
         form[f"question_{q.id}"].data = registration.answers.get(str(q.id))
 
 
-class QuestionForm(FlaskForm):
-    text = StringField(_l("Vraag"), validators=[InputRequired(), Length(max=300)])
+class QuestionForm(Form):
+    text = SingleLineField(_l("Vraag"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(
         _l("Soort antwoord"),
         choices=[
@@ -158,7 +157,7 @@ class QuestionForm(FlaskForm):
             Choice(QuestionKind.YES_NO, _l("Ja of nee")),
         ],
     )
-    options = TextAreaField(
+    options = MultiLineField(
         _l("Opties"),
         description=_l("Bij een keuzevraag: één optie per regel."),
         validators=[Optional(), Length(max=2000)],
@@ -176,7 +175,7 @@ class QuestionForm(FlaskForm):
         return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = SelectField(
         _l("Aan"),
         choices=[
@@ -186,18 +185,18 @@ class MessageForm(FlaskForm):
         ],
         validators=[InputRequired()],
     )
-    subject = StringField(_l("Onderwerp"), validators=[InputRequired(), Length(max=200)])
-    body = TextAreaField(_l("Bericht"), validators=[InputRequired(), Length(max=10000)])
+    subject = SingleLineField(_l("Onderwerp"), validators=[DataRequired(), Length(max=200)])
+    body = MultiLineField(_l("Bericht"), validators=[DataRequired(), Length(max=10000)])
 
 
-class MoveForm(FlaskForm):
-    position = IntegerField(
-        _l("Nieuwe plaats op de wachtlijst"), validators=[InputRequired(), NumberRange(min=1)]
+class MoveForm(Form):
+    position = BoundedIntegerField(
+        _l("Nieuwe plaats op de wachtlijst"), validators=[InputRequired()], min=1
     )
 
 
 def registration_form_for(event, extra=()):
     """The registration form of `event` (its own fields included) and its questions."""
-    questions = services.questions_for(event)
+    questions = questions_for(event)
     form = build_form(RegistrationForm, event, questions, event.accreditations, extra)
     return form, questions
