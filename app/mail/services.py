@@ -1,14 +1,18 @@
 """Queueing mail in the outbox and delivering it over SMTP.
 
 A message is queued in the transaction of the change that causes it. After that transaction
-commits, its messages are handed on: to an RQ job when Redis is configured, else sent right
-away. Anything not delivered then (SMTP down, Redis down) stays pending, and the next delivery
-run — `flask --app wsgi outbox send`, from cron — picks it up. Each message is claimed before it
-is sent, so two senders never send the same message."""
+commits, its messages are handed on (`dispatch`): to an RQ job when Redis is configured; else a
+request delivers its one message itself and leaves anything more to the in-process background
+sender (`app/mail/background.py`), so that no request waits on N SMTP conversations. Anything
+not delivered then (SMTP down, Redis down, the process stopped) stays pending, and the next
+delivery run — `flask --app wsgi outbox send`, from cron — picks it up. Each message is claimed
+before it is sent, so two senders never send the same message."""
 
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.mime.text import MIMEText
@@ -22,6 +26,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.extensions import db, mail
+from app.mail.background import BackgroundSender
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.timezones import utcnow
 
@@ -29,6 +34,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 SENDING_LEASE = timedelta(minutes=5)  # a sender that died mid-send frees its claim after this
+# A request delivers at most this many of its messages itself: a visitor's own confirmation
+# arrives at once and costs one bounded SMTP conversation; a bulk send goes to the background.
+INLINE_LIMIT = 1
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -87,11 +95,16 @@ def queue_message(
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault("outbox_ids", []).append(message.id)
+    hand_on_after_commit([message.id])
     return message
 
 
 # --- handing on after commit ---------------------------------------------------------------
+
+
+def hand_on_after_commit(ids: list[int]) -> None:
+    """Dispatch these messages once the current transaction has committed."""
+    db.session.info.setdefault("outbox_ids", []).extend(ids)
 
 
 @sa_event.listens_for(Session, "after_commit")
@@ -111,7 +124,7 @@ def dispatch_after_request(_exception=None) -> None:
     """Registered to run after the request's database session is removed."""
     ids = g.pop("outbox_ids", None)
     if ids:
-        dispatch(ids)
+        dispatch(ids, in_request=True)
 
 
 @sa_event.listens_for(Session, "after_rollback")
@@ -119,16 +132,34 @@ def _forget_after_rollback(session) -> None:
     session.info.pop("outbox_ids", None)
 
 
-def dispatch(ids: list[int]) -> None:
-    """Hand committed messages on for delivery; never raises (they stay pending on failure)."""
+def dispatch(ids: list[int], *, in_request: bool = False) -> None:
+    """Hand committed messages on for delivery; never raises (they stay pending on failure).
+
+    `immediate`: a request delivers up to INLINE_LIMIT messages itself and gives more to the
+    background sender; a command or job (no request, no worker timeout) delivers them all.
+    `rq`: an RQ job. `manual`: nothing here; `flask outbox send` delivers them."""
     mode = current_app.config["MAIL_DELIVERY"]
     try:
         if mode == "rq":
             current_app.extensions["rq"].queue.enqueue(deliver_job, ids)
+        elif mode == "immediate" and in_request and len(ids) > INLINE_LIMIT:
+            background_sender().submit(ids)
         elif mode == "immediate":
             deliver(ids)
     except Exception:  # noqa: BLE001 - the change is committed; the mail waits for the next run
         log.exception("Handing on outbox messages %s failed; they stay pending", ids)
+
+
+_sender_lock = threading.Lock()
+
+
+def background_sender() -> BackgroundSender:
+    """This app's background sender, made on first use (one per app, so one per process)."""
+    app = current_app._get_current_object()
+    with _sender_lock:
+        if "outbox_sender" not in app.extensions:
+            app.extensions["outbox_sender"] = BackgroundSender(app, deliver)
+        return app.extensions["outbox_sender"]
 
 
 def deliver_job(ids: list[int]) -> None:
@@ -207,13 +238,23 @@ def _record(message: OutboxMessage, *, error: str | None) -> str:
     return values["status"]
 
 
+_NOT_IN_A_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(value: str) -> str:
+    """A header value on one line: line breaks and other control characters (from an event
+    title, say) become a space, instead of a refusal that fails the message on every retry."""
+    return _NOT_IN_A_HEADER.sub(" ", value).strip()
+
+
 def _as_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
+    headers = {"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"}
     email = EmailMultiAlternatives(
-        subject=message.subject,
+        subject=one_line(message.subject),
         body=message.text_body,
-        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=[message.recipient],
-        headers={"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"},
+        from_email=one_line(current_app.config["MAIL_DEFAULT_SENDER"]),
+        to=[one_line(message.recipient)],
+        headers={name: one_line(value) for name, value in headers.items()},
         connection=connection,
     )
     email.attach_alternative(message.html_body, "text/html")
@@ -226,10 +267,14 @@ def _as_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
     return email
 
 
-def deliver(ids: list[int]) -> DeliveryReport:
+def deliver(ids: list[int], *, stop: threading.Event | None = None) -> DeliveryReport:
+    """Send these messages over one SMTP connection. Once `stop` is set, the rest is left
+    unclaimed, still pending for the next run."""
     report = DeliveryReport()
     connection = None
     for message_id in ids:
+        if stop is not None and stop.is_set():
+            break
         message = _claim(message_id)
         if message is None:
             continue
