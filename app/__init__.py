@@ -9,9 +9,13 @@ from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import load_config
+from app.converters import register_converters
+from app.errors import StaleEdit
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.extensions import mail as mailer  # `app.mail` is also a package name
 from app.i18n import select_locale
@@ -37,6 +41,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(config))
+    register_converters(app)  # before the blueprints: ids out of the database's range are 404s
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -46,9 +52,22 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def register_proxy(app: Flask) -> None:
+    """Behind a reverse proxy, take the client's address, scheme, host and prefix from the
+    X-Forwarded-* headers that the configured number of proxies set; the rate limits then key
+    on the real client, not on the proxy."""
+    hops = {
+        part: app.config[f"PROXY_FIX_X_{part.upper()}"]
+        for part in ("for", "proto", "host", "prefix")
+    }
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{f"x_{part}": n for part, n in hops.items()})
+
+
 def register_extensions(app: Flask) -> None:
     # Importing the models registers them with the metadata that migrations compare against.
     from app import locking, models  # noqa: F401  (locking: SQLite transaction set-up)
+    from app.accounts import services as accounts
     from app.mail.services import dispatch_after_request
 
     # Teardowns run in reverse order: registered before Flask-SQLAlchemy's, this one runs
@@ -68,18 +87,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in om deze pagina te bekijken.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from app.accounts.models import User
-
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # Session and remember-me cookies carry "<id>:<session token>"; rotating the token ends them.
+    login_manager.user_loader(accounts.user_for_session)
 
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.agenda.manage_views import bp as agenda_manage_bp
     from app.agenda.views import bp as agenda_bp
+    from app.mail.views import bp as mail_manage_bp
     from app.programme.manage_views import bp as programme_manage_bp
     from app.programme.views import bp as programme_bp
     from app.registration.manage_views import bp as registration_manage_bp
@@ -87,7 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from app.site.views import bp as site_bp
 
     blueprints = (programme_bp, programme_manage_bp, registration_bp, registration_manage_bp,
-                  agenda_bp, agenda_manage_bp, accounts_bp, site_bp)  # fmt: skip
+                  agenda_bp, agenda_manage_bp, mail_manage_bp, accounts_bp, site_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -136,6 +152,13 @@ def register_errorhandlers(app: Flask) -> None:
 
     app.register_error_handler(HTTPException, render_error)
 
+    @app.errorhandler(StaleDataError)
+    def stale(_error: StaleDataError):
+        # Another request changed the row between our read and our write (optimistic
+        # concurrency): the same answer as a stale form, not a server error.
+        db.session.rollback()
+        return render_error(StaleEdit())
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
@@ -170,6 +193,9 @@ def register_security_headers(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        # Organiser pages and their JSON hold personal data: no browser or proxy may keep them.
+        if request.path == "/beheer" or request.path.startswith("/beheer/"):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -294,6 +294,7 @@ def _themadag_agenda(event: Event) -> None:
     """The demo themadag's agenda, built through the same services as the editor."""
     from app.agenda import services as agenda
     from app.agenda.models import Speaker
+    from app.agenda.speakers import save_speaker
 
     if agenda.event_sessions(event):
         return
@@ -303,7 +304,7 @@ def _themadag_agenda(event: Event) -> None:
     speakers = {}
     for key, (name, organisation, bio) in THEMADAG_SPEAKERS.items():
         existing = db.session.scalar(sa.select(Speaker).where(Speaker.name == name))
-        speakers[key] = existing or agenda.save_speaker(
+        speakers[key] = existing or save_speaker(
             {"name": name, "organisation": organisation, "bio": bio}
         )
     day = event.starts_at.astimezone(AMSTERDAM)

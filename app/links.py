@@ -23,6 +23,8 @@ def personal_page(view):
         response = make_response(view(*args, **kwargs))
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"
+        # The token is in this page's URL: no Referer at all, not even to our own pages.
+        response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapped

@@ -13,6 +13,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from app.errors import StaleEdit
 from app.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -61,3 +62,11 @@ def lock_row(model, row_id: int):
 def _forget_locks(session, transaction) -> None:
     if transaction.parent is None:  # the outermost transaction: its locks are gone
         session.info.pop("locked_rows", None)
+
+
+def ensure_current(row, seen_version: int | None) -> None:
+    """Refuse an edit made on an older state of `row` than the one stored (optimistic
+    concurrency). The row's `version_id_col` closes the gap between this check and the UPDATE:
+    a concurrent write in between makes the flush fail with StaleDataError, also a 409."""
+    if seen_version is not None and seen_version != row.version:
+        raise StaleEdit()

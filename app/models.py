@@ -1,7 +1,14 @@
 """Every capability's models, imported in one place so that Alembic sees the whole schema."""
 
 from app.accounts.models import Role, User  # noqa: F401
-from app.agenda.models import AgendaChange, Room, Session, SessionChoice, Speaker  # noqa: F401
+from app.agenda.models import (  # noqa: F401
+    AgendaChange,
+    Room,
+    Session,
+    SessionChoice,
+    Speaker,
+    SpeakerEdit,
+)
 from app.mail.models import OutboxMessage  # noqa: F401
 from app.programme.models import Accreditation, Event, Theme  # noqa: F401
 from app.registration.models import ManageToken, Participant, Question, Registration  # noqa: F401

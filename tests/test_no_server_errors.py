@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app.agenda import services as agenda
+from app.agenda import speakers
 from app.extensions import db
 from app.registration.tokens import issue_manage_token
 
@@ -21,7 +22,7 @@ def world(make_user, make_event, make_theme, register):
     room = agenda.add_room(event, {"name": "Aula", "capacity": 10})
     session = agenda.add_session(event, {"kind": "workshop", "title": "W", "starts_at": event.starts_at,
                                          "ends_at": event.ends_at, "room_id": room.id})  # fmt: skip
-    speaker = agenda.save_speaker({"name": "S"})
+    speaker = speakers.save_speaker({"name": "S"})
     registration = register(event, "Anna")
     token = issue_manage_token(registration)
     db.session.commit()

@@ -8,13 +8,17 @@ from datetime import datetime
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice as Choice
 
 from app.accounts.permissions import organiser_required
 from app.agenda import services
+from app.agenda import speakers as speaker_rules
+from app.agenda.changes import announce_changes, pending_changes
 from app.agenda.forms import RoomForm, SessionForm, SpeakerForm
 from app.agenda.models import SessionKind
-from app.errors import DomainError
+from app.agenda.public import attendance
+from app.errors import DomainError, StaleEdit
 from app.extensions import db
 from app.forms import render_form
 from app.programme import services as programme
@@ -72,6 +76,7 @@ def state(event) -> dict:
                 "starts_at": to_local(s.starts_at).strftime(LOCAL),
                 "ends_at": to_local(s.ends_at).strftime(LOCAL),
                 "cancelled": s.is_cancelled,
+                "version": s.version,
                 "conflict": s.id in in_conflict,
                 "edit_url": url_for(".edit_session", event_id=event.id, session_id=s.id),
                 "move_url": url_for(".move_session", event_id=event.id, session_id=s.id),
@@ -79,7 +84,7 @@ def state(event) -> dict:
             for s in sessions
         ],
         "conflicts": [c.as_json() for c in found],
-        "pending_changes": len(services.pending_changes(event)),
+        "pending_changes": len(pending_changes(event)),
     }
 
 
@@ -94,7 +99,7 @@ def editor(event_id: int):
         sessions=sessions,
         rooms=services.event_rooms(event),
         conflicts=services.conflicts(event, sessions),
-        pending=services.pending_changes(event),
+        pending=pending_changes(event),
     )
 
 
@@ -106,32 +111,62 @@ def editor_state(event_id: int):
 
 def _parse_local(value) -> datetime:
     try:
-        return from_local(datetime.strptime(str(value), LOCAL))
-    except (ValueError, NonexistentLocalTime):
-        raise DomainError(_("Ongeldige tijd: %(value)s", value=value)) from None
+        return from_local(datetime.strptime(str(value)[:20], LOCAL))
+    except (ValueError, OverflowError, NonexistentLocalTime):
+        raise DomainError(_("Ongeldige tijd: %(value)s", value=str(value)[:20])) from None
+
+
+def _small_int(value, message: str) -> int:
+    """An id or version from JSON: a whole number a database column can hold."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise DomainError(message)
+    try:
+        number = int(value)
+    except ValueError:
+        raise DomainError(message) from None
+    if not 0 < number < 2**31:
+        raise DomainError(message)
+    return number
+
+
+def _move_request() -> tuple[datetime, datetime, int | None, int | None]:
+    """The body of a drag: {"starts_at", "ends_at", "room_id", "version"}, nothing else."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested thousands deep: `silent` only covers ValueError
+        data = None
+    if not isinstance(data, dict):
+        raise DomainError(_("Verwacht een JSON-object met starts_at, ends_at en room_id."))
+    starts_at, ends_at = _parse_local(data.get("starts_at")), _parse_local(data.get("ends_at"))
+    if ends_at <= starts_at:
+        raise DomainError(_("Het einde ligt na het begin."))
+    room_id = data.get("room_id")
+    room_id = None if room_id in (None, "") else _small_int(room_id, _("Onbekende zaal."))
+    version = data.get("version")
+    version = None if version is None else _small_int(version, _("Ongeldige versie."))
+    return starts_at, ends_at, room_id, version
 
 
 @bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>/verplaatsen", methods=["POST"])
 @organiser_required
 def move_session(event_id: int, session_id: int):
     """The grid's drag, resize and arrow keys: JSON in, the new state out. CSRF is checked on
-    this POST like on every other (the X-CSRFToken header)."""
+    this POST like on every other (the X-CSRFToken header). A move made on an older state
+    than the stored one is refused with 409 and the current state, never merged."""
     event = _editor(event_id)
     session = services.session_of(event, session_id)
-    data = request.get_json(silent=True) or {}
-    starts_at, ends_at = _parse_local(data.get("starts_at")), _parse_local(data.get("ends_at"))
-    if ends_at <= starts_at:
-        raise DomainError(_("Het einde ligt na het begin."))
-    room_id = data.get("room_id")
-    if room_id not in (None, ""):
-        try:
-            room_id = int(room_id)
-        except (TypeError, ValueError):
-            raise DomainError(_("Onbekende zaal.")) from None
-    else:
-        room_id = None
-    services.move_session(session, starts_at, ends_at, room_id, by=current_user)
-    db.session.commit()
+    starts_at, ends_at, room_id, version = _move_request()
+    try:
+        services.move_session(session, starts_at, ends_at, room_id, by=current_user,
+                              seen_version=version)  # fmt: skip
+        db.session.commit()
+    except (StaleEdit, StaleDataError) as stale:
+        db.session.rollback()
+        message = (
+            stale.description if isinstance(stale, StaleEdit) else str(StaleEdit().description)
+        )
+        current = _editor(event_id)
+        return jsonify({"error": str(message), "code": 409, "state": state(current)}), 409
     return jsonify(state(event))
 
 
@@ -157,13 +192,34 @@ def edit_session(event_id: int, session_id: int):
     session = services.session_of(event, session_id)
     form = _session_form(event, session)
     if form.validate_on_submit():
-        services.update_session(
-            session, form.details(), services.speakers_by_id(form.speakers.data), by=current_user
-        )
-        db.session.commit()
+        try:
+            services.update_session(session, form.details(), services.speakers_by_id(form.speakers.data),
+                                    by=current_user, seen_version=_seen_version())  # fmt: skip
+            db.session.commit()
+        except (StaleEdit, StaleDataError):
+            return _stale_session_form(event_id, session_id)
         flash(_("Wijzigingen opgeslagen."), "success")
         return redirect(url_for(".editor", event_id=event.id))
     return render_form("agenda/session_form.html", form, event=event, session=session)
+
+
+def _seen_version() -> int | None:
+    """The version the form showed (a hidden field); None for a form without one."""
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _stale_session_form(event_id: int, session_id: int):
+    """Someone else saved first: show the form again with what is stored now."""
+    db.session.rollback()
+    event = _editor(event_id)
+    session = services.session_of(event, session_id)
+    form = SessionForm(formdata=None, obj=session)
+    form.room_id.choices = _session_form(event, session).room_id.choices
+    form.speakers.choices = _session_form(event, session).speakers.choices
+    form.room_id.data, form.speakers.data = session.room_id, [s.id for s in session.speakers]
+    flash(str(StaleEdit().description), "error")
+    return render_template("agenda/session_form.html", form=form, event=event, session=session), 409
 
 
 @bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>/schrappen", methods=["POST"])
@@ -190,7 +246,7 @@ def delete_session(event_id: int, session_id: int):
 @organiser_required
 def announce(event_id: int):
     event = _editor(event_id)
-    sent = services.announce_changes(event)
+    sent = announce_changes(event)
     db.session.commit()
     flash(_("Wijzigingen verstuurd aan %(n)d personen.", n=sent), "success")
     return redirect(url_for(".editor", event_id=event.id))
@@ -202,10 +258,14 @@ def rooms(event_id: int):
     event = _editor(event_id)
     form = RoomForm()
     if form.validate_on_submit():
-        services.add_room(event, form.data)
-        db.session.commit()
-        flash(_("Zaal toegevoegd."), "success")
-        return redirect(url_for(".rooms", event_id=event.id))
+        try:
+            services.add_room(event, form.data)
+        except DomainError as taken:
+            form.name.errors.append(taken.description)
+        else:
+            db.session.commit()
+            flash(_("Zaal toegevoegd."), "success")
+            return redirect(url_for(".rooms", event_id=event.id))
     sessions = services.event_sessions(event, include_cancelled=False)
     return render_form("agenda/rooms.html", form, event=event, rooms=services.event_rooms(event),
                        sessions=sessions, counts=services.workshop_counts(event))  # fmt: skip
@@ -218,10 +278,16 @@ def edit_room(event_id: int, room_id: int):
     room = services.room_of(event, room_id)
     form = RoomForm(obj=room)
     if form.validate_on_submit():
-        services.update_room(room, form.data)
-        db.session.commit()
-        flash(_("Zaal bijgewerkt."), "success")
-        return redirect(url_for(".rooms", event_id=event.id))
+        try:
+            services.update_room(room, form.data)
+        except DomainError as taken:
+            db.session.rollback()
+            room = services.room_of(_editor(event_id), room_id)
+            form.name.errors.append(taken.description)
+        else:
+            db.session.commit()
+            flash(_("Zaal bijgewerkt."), "success")
+            return redirect(url_for(".rooms", event_id=event.id))
     return render_form("agenda/room_form.html", form, event=event, room=room)
 
 
@@ -230,24 +296,26 @@ def edit_room(event_id: int, room_id: int):
 def speakers():
     form = SpeakerForm()
     if form.validate_on_submit():
-        services.save_speaker(form.data)
+        speaker_rules.save_speaker(form.data, by=current_user)
         db.session.commit()
         flash(_("Spreker toegevoegd."), "success")
         return redirect(url_for(".speakers"))
-    return render_form("agenda/speakers.html", form, speakers=services.all_speakers())
+    return render_form("agenda/speakers.html", form, speakers=services.all_speakers(),
+                       editable=speaker_rules.editable_by(current_user))  # fmt: skip
 
 
 @bp.route("/sprekers/<int:speaker_id>", methods=["GET", "POST"])
 @organiser_required
 def edit_speaker(speaker_id: int):
-    speaker = services.speaker_of(speaker_id)
+    speaker = speaker_rules.speaker_for_edit(current_user, speaker_id)
     form = SpeakerForm(obj=speaker)
     if form.validate_on_submit():
-        services.save_speaker(form.data, speaker)
+        speaker_rules.save_speaker(form.data, speaker, by=current_user)
         db.session.commit()
         flash(_("Spreker bijgewerkt."), "success")
         return redirect(url_for(".speakers"))
-    return render_form("agenda/speaker_form.html", form, speaker=speaker)
+    return render_form("agenda/speaker_form.html", form, speaker=speaker,
+                       edits=speaker_rules.edits_of(speaker))  # fmt: skip
 
 
 @bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>/deelnemers")
@@ -257,10 +325,10 @@ def attendance_list(event_id: int, session_id: int, kind: str = "html"):
     """Who is in a workshop (or, for a plenary session, everyone with a place): for its leaders."""
     event = _editor(event_id)
     session = services.session_of(event, session_id)
-    people = services.attendance(session)
+    people = attendance(session)
     if kind == "xlsx":
         rows = [[_("Naam"), _("Organisatie"), _("Functie"), _("Status"), _("Handtekening")]]
-        rows += [[r.participant.name, r.organisation, r.function,
+        rows += [[r.name, r.organisation, r.function,
                   _("wachtlijst") if waiting else _("aangemeld"), ""] for r, waiting in people]  # fmt: skip
         return Response(as_xlsx(rows, title=session.title), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="deelnemers-{session.id}.xlsx"'})  # fmt: skip

@@ -63,6 +63,27 @@ class Speaker(db.Model):
     organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     bio: so.Mapped[str] = so.mapped_column(sa.String(1000), default="")
     email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    # Who added the speaker: they may edit them before any session of theirs uses them.
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class SpeakerEdit(db.Model):
+    """A speaker's name and bio appear on other organisers' events: every edit is kept."""
+
+    __tablename__ = "speaker_edits"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    speaker_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("speakers.id", ondelete="CASCADE"), index=True
+    )
+    changed_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    before: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    after: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
 class Session(db.Model):
@@ -92,6 +113,11 @@ class Session(db.Model):
     ical_sequence: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic concurrency (see Event.version): two organisers dragging the same block at
+    # once never end in a time neither of them chose.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     event: so.Mapped[Event] = so.relationship()
     room: so.Mapped[Room | None] = so.relationship()

@@ -35,12 +35,38 @@ def workshop_place(choice) -> None:
     queue_for(registration, "workshop_place", compose)
 
 
+def workshop_cancelled(registration, session) -> None:
+    """Told once when a workshop they chose (or waited for) is cancelled."""
+
+    def compose(language):
+        return MailContent(
+            subject=_("Workshop geschrapt: %(title)s", title=session.title),
+            greeting=greeting(registration),
+            paragraphs=[
+                _(
+                    "De workshop %(title)s (%(when)s) gaat helaas niet door. Uw plaats in deze workshop, of op de wachtlijst ervan, vervalt.",
+                    title=session.title,
+                    when=_when(session, language),
+                ),
+                _(
+                    "Uw plaats bij %(event)s blijft staan. Via de link kiest u een andere workshop in deze ronde.",
+                    event=registration.event.title,
+                ),  # fmt: skip
+            ],
+            action=manage_action(registration),
+        )
+
+    queue_for(registration, "workshop_cancelled", compose)
+
+
 def change_text(change, language: str) -> str:
     """One change in a line of prose, for the mail and the event page's 'Wijzigingen'."""
     title = change.after.get("title") or change.before.get("title", "")
     session = change.session
     when = _when(session, language) if session is not None else ""
     room = change.after.get("room")
+    if change.what == "rescheduled":
+        return _("De activiteit is verplaatst; het hele programma schuift mee.")
     if change.what == "cancelled":
         return _("Geschrapt: %(title)s", title=title)
     if change.what == "added":

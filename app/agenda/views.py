@@ -4,8 +4,9 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.agenda import services
+from app.agenda.choices import choices_of, choose_workshops
 from app.agenda.forms import chosen_session_ids, workshop_form
+from app.agenda.public import public_agenda
 from app.extensions import db
 from app.forms import render_form
 from app.links import personal_page
@@ -19,12 +20,12 @@ bp = Blueprint("agenda", __name__)
 def choose(token: str):
     registration = registration_by_token(token)
     event = registration.event
-    agenda = services.public_agenda(event)
-    chosen = {c.session_id for c in services.choices_of(registration)}
+    agenda = public_agenda(event)
+    chosen = {c.session_id for c in choices_of(registration)}
     form = workshop_form(agenda.rondes, agenda.counts, event.workshop_choice_required,
                          str(get_locale()), chosen)  # fmt: skip
     if form.validate_on_submit():
-        outcome = services.choose_workshops(registration, chosen_session_ids(form, agenda.rondes))
+        outcome = choose_workshops(registration, chosen_session_ids(form, agenda.rondes))
         db.session.commit()
         if outcome.waitlisted:
             flash(

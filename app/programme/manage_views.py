@@ -1,5 +1,7 @@
 """Organiser pages for events, accreditations and themes (under /beheer)."""
 
+import secrets
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,6 +9,8 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from app.accounts import services as accounts
 from app.accounts.permissions import admin_required, organiser_required
+from app.activity import services as activity
+from app.errors import DomainError, StaleEdit
 from app.extensions import db
 from app.forms import render_form
 from app.programme import services
@@ -15,19 +19,31 @@ from app.programme.forms import AccreditationForm, DuplicateEventForm, EventForm
 bp = Blueprint("programme_manage", __name__, url_prefix="/beheer")
 
 
-def _event_form(event=None) -> tuple[EventForm, dict]:
-    form = EventForm(obj=event)
+def _event_form(event=None, *, stored: bool = False) -> tuple[EventForm, dict]:
+    """The event form; `stored`: filled from the database, not from what was posted."""
+    form = EventForm(obj=event, **({"formdata": None} if stored else {}))
     themes = services.all_themes()
     form.themes.choices = [Choice(t.id, t.name) for t in themes]
     if current_user.is_admin:
         form.organisers.choices = [Choice(u.id, u.name) for u in accounts.organisers()]
     else:
         del form.organisers  # organisers own what they create; admins hand events around
-    if event is not None and not form.is_submitted():
+    if event is not None and (stored or not form.is_submitted()):
         form.themes.data = [t.id for t in event.themes]
         if "organisers" in form:
             form.organisers.data = [u.id for u in event.organisers]
     return form, {t.id: t for t in themes}
+
+
+def _creation_key() -> str:
+    """A key per blank form: posting the same form twice (a double click) makes one event."""
+    key = request.form.get("creation_key", "")
+    return key if 20 <= len(key) <= 64 and key.isascii() else secrets.token_urlsafe(24)
+
+
+def _seen_version() -> int | None:
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _chosen_organisers(form: EventForm):
@@ -50,13 +66,13 @@ def events():
 def new_event():
     form, themes_by_id = _event_form()
     if form.validate_on_submit():
-        event = services.create_event(
-            current_user, form.details(themes_by_id), _chosen_organisers(form) or ()
-        )
+        event = services.create_event(current_user, form.details(themes_by_id),
+                                      _chosen_organisers(form) or (), _creation_key())  # fmt: skip
         db.session.commit()
         flash(_("Concept aangemaakt. Publiceer het wanneer het klaar is."), "success")
         return redirect(url_for(".edit_event", event_id=event.id))
-    return render_form("programme/manage/event_form.html", form, event=None)
+    return render_form("programme/manage/event_form.html", form, event=None,
+                       creation_key=_creation_key())  # fmt: skip
 
 
 @bp.route("/activiteiten/<int:event_id>", methods=["GET", "POST"])
@@ -70,7 +86,11 @@ def edit_event(event_id: int):
         if organisers is not None and not organisers:
             form.organisers.errors.append(_("Een activiteit heeft minstens één organisator."))
         else:
-            services.update_event(event, form.details(themes_by_id), organisers)
+            try:
+                activity.update_event(event, form.details(themes_by_id), organisers,
+                                      by=current_user, seen_version=_seen_version())  # fmt: skip
+            except StaleEdit as stale:
+                return _stale_event_form(event_id, stale)
             db.session.commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for(".edit_event", event_id=event.id))
@@ -82,14 +102,48 @@ def edit_event(event_id: int):
     )
 
 
+def _stale_event_form(event_id: int, stale: StaleEdit):
+    """Someone else saved first: 409, and the form as it is stored now, to edit again."""
+    db.session.rollback()
+    event = services.managed_event(current_user, event_id)
+    form, _themes = _event_form(event, stored=True)
+    flash(str(stale.description), "error")
+    return render_template("programme/manage/event_form.html", form=form, event=event,
+                           accreditation_form=AccreditationForm(formdata=None)), 409  # fmt: skip
+
+
 @bp.route("/activiteiten/<int:event_id>/publiceren", methods=["POST"])
 @organiser_required
 def publish_event(event_id: int):
-    event = services.managed_event(current_user, event_id)
-    services.publish_event(event)
+    event = services.managed_event(current_user, event_id, lock=True)
+    activity.publish_event(event)
     db.session.commit()
     flash(_("De activiteit staat nu in het programma."), "success")
     return redirect(url_for(".edit_event", event_id=event.id))
+
+
+@bp.route("/activiteiten/<int:event_id>/terug-naar-concept", methods=["POST"])
+@organiser_required
+def unpublish_event(event_id: int):
+    """A published event nobody registered for goes back to draft (off the programme)."""
+    event = services.managed_event(current_user, event_id, lock=True)
+    activity.unpublish_event(event)
+    db.session.commit()
+    flash(_("De activiteit is weer een concept en staat niet meer in het programma."), "success")
+    return redirect(url_for(".edit_event", event_id=event.id))
+
+
+@bp.route("/activiteiten/<int:event_id>/verwijderen", methods=["GET", "POST"])
+@organiser_required
+def delete_event(event_id: int):
+    """A draft is deleted, never cancelled: it was never public. GET asks to confirm."""
+    event = services.managed_event(current_user, event_id, lock=request.method == "POST")
+    if request.method == "POST":
+        services.delete_draft(event)
+        db.session.commit()
+        flash(_("Het concept is verwijderd."), "success")
+        return redirect(url_for(".events"))
+    return render_template("programme/manage/delete.html", event=event)
 
 
 @bp.route("/activiteiten/<int:event_id>/annuleren", methods=["GET", "POST"])
@@ -98,7 +152,7 @@ def cancel_event(event_id: int):
     """GET asks for confirmation; POST (CSRF-checked like every POST) cancels."""
     event = services.managed_event(current_user, event_id, lock=request.method == "POST")
     if request.method == "POST":
-        services.cancel_event(event)
+        activity.cancel_event(event)
         db.session.commit()
         flash(_("De activiteit is geannuleerd."), "success")
         return redirect(url_for(".edit_event", event_id=event.id))
@@ -111,11 +165,12 @@ def duplicate_event(event_id: int):
     event = services.managed_event(current_user, event_id)
     form = DuplicateEventForm()
     if form.validate_on_submit():
-        copy = services.duplicate_event(event, form.starts_at.utc, current_user)
+        copy = activity.duplicate_event(event, form.starts_at.utc, current_user, _creation_key())
         db.session.commit()
         flash(_("Kopie gemaakt als concept. Controleer de gegevens."), "success")
         return redirect(url_for(".edit_event", event_id=copy.id))
-    return render_form("programme/manage/duplicate.html", form, event=event)
+    return render_form("programme/manage/duplicate.html", form, event=event,
+                       creation_key=_creation_key())  # fmt: skip
 
 
 @bp.route("/activiteiten/<int:event_id>/accreditaties", methods=["POST"])
@@ -161,10 +216,14 @@ def themes():
 def new_theme():
     form = ThemeForm()
     if form.validate_on_submit():
-        services.create_theme(form.data)
-        db.session.commit()
-        flash(_("Thema aangemaakt."), "success")
-        return redirect(url_for(".themes"))
+        try:
+            services.create_theme(form.data)
+        except DomainError as taken:
+            form.name.errors.append(taken.description)
+        else:
+            db.session.commit()
+            flash(_("Thema aangemaakt."), "success")
+            return redirect(url_for(".themes"))
     return render_form("programme/manage/theme_form.html", form, theme=None)
 
 
@@ -174,8 +233,12 @@ def edit_theme(slug: str):
     theme = services.theme_by_slug(slug)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        services.update_theme(theme, form.data)
-        db.session.commit()
-        flash(_("Thema bijgewerkt."), "success")
-        return redirect(url_for(".themes"))
+        try:
+            services.update_theme(theme, form.data)
+        except DomainError as taken:
+            form.name.errors.append(taken.description)
+        else:
+            db.session.commit()
+            flash(_("Thema bijgewerkt."), "success")
+            return redirect(url_for(".themes"))
     return render_form("programme/manage/theme_form.html", form, theme=theme)

@@ -98,6 +98,13 @@ class Event(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Optimistic concurrency: every UPDATE checks and raises it, so an edit made on a stale
+    # form is refused (409) instead of silently merged with someone else's.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    # The blank form a draft was made from: the same form posted twice makes one event.
+    creation_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+
+    __mapper_args__ = {"version_id_col": version}
 
     themes: so.Mapped[list[Theme]] = so.relationship(
         secondary=event_themes, back_populates="events", order_by="Theme.name"

@@ -3,22 +3,24 @@ duplicating do, and which events the public sees. Nothing here knows about HTTP 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.errors import NotAllowed, NotFoundHere, StateConflict
+from app.errors import DomainError, NotAllowed, NotFoundHere, StateConflict
 from app.extensions import db
-from app.locking import lock_row
-from app.programme import signals
+from app.locking import ensure_current, lock_row
 from app.programme.models import Accreditation, Event, EventStatus, Theme
-from app.timezones import utcnow
+from app.timezones import to_local, utcnow
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
@@ -37,6 +39,7 @@ def slugify(text: str) -> str:
 
 
 def _unique_slug(model, base: str) -> str:
+    base = base[: model.slug.type.length - 8]  # room for a "-NNN" suffix within the column
     taken = set(db.session.scalars(sa.select(model.slug).where(model.slug.like(f"{base}%"))))
     slug, n = base, 2
     while slug in taken:
@@ -45,7 +48,25 @@ def _unique_slug(model, base: str) -> str:
 
 
 def _event_slug(title: str, starts_at: datetime) -> str:
-    return _unique_slug(Event, f"{slugify(title)}-{starts_at:%Y-%m-%d}")
+    # The date people read in the slug is the local one: 00.30 in Amsterdam is still that day.
+    return _unique_slug(Event, f"{slugify(title)[:180]}-{to_local(starts_at):%Y-%m-%d}")
+
+
+def _insert_with_unique_slug(row, make_slug, fill=lambda: None) -> None:
+    """Insert `row` with a free slug; `fill` sets its relationships once it is in the session.
+    Two requests at once (a double click) may pick the same slug; the loser's savepoint rolls
+    back and it takes the next one, never a 500."""
+    for _attempt in range(5):
+        row.slug = make_slug()
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                fill()
+                db.session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise StateConflict(_l("Dat lukte even niet; probeer het opnieuw."))
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -154,16 +175,36 @@ def _apply_details(event: Event, details: dict) -> None:
         event.themes = list(details["themes"])
 
 
-def create_event(owner: User, details: dict, organisers: Iterable[User] = ()) -> Event:
-    """A new draft owned by `owner` (and any further organisers)."""
-    slug = _event_slug(details["title"], details["starts_at"])
-    # Not flushed half-made: loading related rows below must not insert the new event yet.
-    with db.session.no_autoflush:
-        event = Event(status=EventStatus.DRAFT, slug=slug)
+def event_created_with(key: str | None) -> Event | None:
+    """The event an earlier post of the same form made (a double click, a reload)."""
+    if not key:
+        return None
+    return db.session.scalar(sa.select(Event).where(Event.creation_key == key[:64]))
+
+
+def create_event(
+    owner: User, details: dict, organisers: Iterable[User] = (), creation_key: str | None = None
+) -> Event:
+    """A new draft owned by `owner` (and any further organisers). Posting the same form twice
+    (same `creation_key`) gives the draft made the first time."""
+    earlier = event_created_with(creation_key)
+    if earlier is not None:
+        return earlier
+    event = Event(status=EventStatus.DRAFT, creation_key=(creation_key or "")[:64] or None)
+    for field in ("title", "starts_at"):
+        setattr(event, field, details[field])
+
+    def fill() -> None:
         _apply_details(event, details)
         event.organisers = list({u.id: u for u in [owner, *organisers]}.values())
-    db.session.add(event)
-    db.session.flush()
+
+    try:
+        _insert_with_unique_slug(event, lambda: _event_slug(event.title, event.starts_at), fill)
+    except (StateConflict, IntegrityError):
+        earlier = event_created_with(creation_key)  # the other click won with our key
+        if earlier is None:
+            raise
+        return earlier
     return event
 
 
@@ -171,37 +212,54 @@ def create_event(owner: User, details: dict, organisers: Iterable[User] = ()) ->
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue_name", "address", "city", "online_url")
 
 
-def update_event(event: Event, details: dict, organisers: Iterable[User] | None = None) -> Event:
-    """Apply an organiser's edit. On a published event, a change of time or place raises the
-    calendar SEQUENCE and is announced; a higher capacity lets the waiting list move up."""
+@dataclass
+class EventEdit:
+    """What an edit changed that other capabilities act on (see activity.services)."""
+
+    changes: dict = dataclasses.field(
+        default_factory=dict
+    )  # {field: (before, after)} of SCHEDULE_FIELDS
+    shift: timedelta | None = None  # the start moved by this much
+    capacity_changed: bool = False
+
+
+def update_event(
+    event: Event,
+    details: dict,
+    organisers: Iterable[User] | None = None,
+    seen_version: int | None = None,
+) -> EventEdit:
+    """Apply an organiser's edit made on the form of `seen_version`. On a published event, a
+    change of time or place raises the calendar SEQUENCE."""
     if event.is_cancelled:
         raise StateConflict(_l("Een geannuleerde activiteit kan niet meer worden gewijzigd."))
+    ensure_current(event, seen_version)
     before = {field: getattr(event, field) for field in (*SCHEDULE_FIELDS, "capacity")}
     _apply_details(event, details)
     if organisers is not None:
         event.organisers = list(organisers)
-    changes = {
-        field: (before[field], getattr(event, field))
-        for field in SCHEDULE_FIELDS
-        if before[field] != getattr(event, field)
-    }
-    if event.is_published and changes:
+    edit = EventEdit(
+        changes={
+            field: (before[field], getattr(event, field))
+            for field in SCHEDULE_FIELDS
+            if before[field] != getattr(event, field)
+        },
+        capacity_changed=before["capacity"] != event.capacity,
+    )
+    if event.starts_at != before["starts_at"]:
+        edit.shift = event.starts_at - before["starts_at"]
+    if event.is_published and edit.changes:
         event.ical_sequence += 1
     db.session.flush()
-    if event.is_published:
-        if changes:
-            signals.event_rescheduled.send(event, changes=changes)
-        old, new = before["capacity"], event.capacity
-        if old is not None and (new is None or new > old):
-            signals.capacity_raised.send(event)
-    return event
+    return edit
 
 
-def publish_event(event: Event) -> Event:
-    """A draft becomes visible on the programme."""
+def publish_event(event: Event, problems: Iterable = ()) -> Event:
+    """A draft becomes visible on the programme, unless `problems` (e.g. agenda conflicts)
+    stand in the way."""
     if not event.is_draft:
         raise StateConflict(_l("Alleen een concept kan worden gepubliceerd."))
-    problems = [p for _receiver, found in signals.publish_requested.send(event) for p in found]
+    problems = list(problems)
     if problems:
         raise StateConflict(
             _l("Eerst oplossen: %(problems)s", problems=" ".join(str(p) for p in problems))
@@ -212,23 +270,50 @@ def publish_event(event: Event) -> Event:
     return event
 
 
+def unpublish_event(event: Event, *, has_registrations: bool) -> Event:
+    """Back to draft: only a published event nobody has registered for (else people hold
+    mails and calendar entries about it: cancel it instead)."""
+    if not event.is_published:
+        raise StateConflict(_l("Alleen een gepubliceerde activiteit kan terug naar concept."))
+    if has_registrations:
+        raise StateConflict(
+            _l(
+                "Er zijn al aanmeldingen: annuleer de activiteit in plaats van haar terug te zetten."
+            )
+        )
+    event.status = EventStatus.DRAFT
+    event.published_at = None
+    db.session.flush()
+    return event
+
+
 def cancel_event(event: Event) -> Event:
-    """The event stays on the programme, clearly marked as cancelled."""
+    """A published event stays on the programme, clearly marked as cancelled. A draft was
+    never public: it is deleted, not cancelled (cancelling would show it to everyone)."""
+    if event.is_draft:
+        raise StateConflict(_l("Een concept annuleert u niet: verwijder het."))
     if event.is_cancelled:
         raise StateConflict(_l("Deze activiteit is al geannuleerd."))
-    was_published = event.is_published
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
     event.ical_sequence += 1
     db.session.flush()
-    if was_published:
-        signals.event_cancelled.send(event)
     return event
 
 
-def duplicate_event(event: Event, new_start: datetime, by: User) -> Event:
+def delete_draft(event: Event) -> None:
+    if not event.is_draft:
+        raise StateConflict(_l("Alleen een concept kan worden verwijderd."))
+    db.session.delete(event)
+    db.session.flush()
+
+
+def duplicate_event(
+    event: Event, new_start: datetime, by: User, creation_key: str | None = None
+) -> tuple[Event, timedelta]:
     """A new draft with the same content, moved to `new_start`; the registration window
-    moves along by the same amount so it keeps its distance to the event."""
+    moves along by the same amount so it keeps its distance to the event. Returns the copy and
+    the shift, with which the agenda and the questions are copied (activity.services)."""
     shift: timedelta = new_start - event.starts_at
     details = {field: getattr(event, field) for field in EDITABLE_FIELDS}
     details["starts_at"] = new_start
@@ -237,15 +322,15 @@ def duplicate_event(event: Event, new_start: datetime, by: User) -> Event:
         if details[field] is not None:
             details[field] = details[field] + shift
     details["themes"] = event.themes
-    copy = create_event(by, details, organisers=event.organisers)
-    copy.accreditations = [
-        Accreditation(register=a.register, accreditation_id=a.accreditation_id, points=a.points)
-        for a in event.accreditations
-    ]
-    db.session.flush()
-    # The agenda and the registration questions are other capabilities' content: they copy it.
-    signals.event_duplicated.send(event, copy=copy, shift=shift)
-    return copy
+    earlier = event_created_with(creation_key)
+    copy = create_event(by, details, organisers=event.organisers, creation_key=creation_key)
+    if earlier is None:
+        copy.accreditations = [
+            Accreditation(register=a.register, accreditation_id=a.accreditation_id, points=a.points)
+            for a in event.accreditations
+        ]
+        db.session.flush()
+    return copy, shift
 
 
 def add_accreditation(event: Event, register: str, accreditation_id: str, points) -> Accreditation:
@@ -272,15 +357,24 @@ def remove_accreditation(event: Event, accreditation_id: int) -> None:
 THEME_FIELDS = ("name", "description", "contact_name", "contact_email")
 
 
+def _theme_named(name: str, other_than: int | None = None) -> Theme | None:
+    query = sa.select(Theme).where(sa.func.lower(Theme.name) == name.strip().lower())
+    if other_than is not None:
+        query = query.where(Theme.id != other_than)
+    return db.session.scalar(query)
+
+
 def create_theme(details: dict) -> Theme:
+    if _theme_named(details["name"]) is not None:
+        raise DomainError(_l("Er is al een thema met deze naam."))
     theme = Theme(**{f: details[f] for f in THEME_FIELDS if f in details})
-    theme.slug = _unique_slug(Theme, slugify(theme.name))
-    db.session.add(theme)
-    db.session.flush()
+    _insert_with_unique_slug(theme, lambda: _unique_slug(Theme, slugify(theme.name)))
     return theme
 
 
 def update_theme(theme: Theme, details: dict) -> Theme:
+    if "name" in details and _theme_named(details["name"], other_than=theme.id) is not None:
+        raise DomainError(_l("Er is al een thema met deze naam."))
     for field in THEME_FIELDS:
         if field in details:
             setattr(theme, field, details[field])

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.registration import services
+from app.registration import messages, retention
 
 reminders_cli = AppGroup("reminders", help="Reminders to registrants.")
 
@@ -10,7 +10,7 @@ reminders_cli = AppGroup("reminders", help="Reminders to registrants.")
 @reminders_cli.command("send")
 def send_command() -> None:
     """Remind everyone with a place at an event that starts within two days (each once)."""
-    count = services.send_reminders()
+    count = messages.send_reminders()
     db.session.commit()
     click.echo(f"queued {count} reminders")
 
@@ -26,6 +26,6 @@ def purge_command(days: int) -> None:
     """Delete registrations of events that ended more than DAYS ago (cron: daily)."""
     from datetime import timedelta
 
-    counts = services.purge_expired(timedelta(days=days))
+    counts = retention.purge_expired(timedelta(days=days))
     db.session.commit()
     click.echo("deleted " + ", ".join(f"{n} {what}" for what, n in counts.items()))

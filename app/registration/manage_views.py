@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import organiser_required
+from app.activity import services as activity
 from app.extensions import db
 from app.forms import render_form
 from app.programme import services as programme
-from app.registration import exports, services
+from app.registration import exports, messages, services
+from app.registration import questions as event_questions
 from app.registration.forms import MessageForm, MoveForm, QuestionForm
 from app.registration.models import RegistrationStatus
 
@@ -44,7 +46,7 @@ def registrations(event_id: int):
 @organiser_required
 def cancel(registration_id: int):
     registration = services.managed_registration(current_user, registration_id)
-    services.cancel(registration.id, by="organiser")
+    activity.cancel_registration(registration.id, by="organiser")
     db.session.commit()
     flash(_("Aanmelding geannuleerd."), "success")
     return _back_to_list(registration)
@@ -67,7 +69,7 @@ def move(registration_id: int):
     form = MoveForm()
     if not form.validate():
         flash(_("Geef een plaats op de wachtlijst op (1 of hoger)."), "error")
-        return _back_to_list(registration), 400
+        return registrations(registration.event_id), 400  # the list again, with the message
     services.move_on_waitlist(registration.id, form.position.data)
     db.session.commit()
     flash(_("Wachtlijst bijgewerkt."), "success")
@@ -101,7 +103,7 @@ def message(event_id: int):
     event = programme.managed_event(current_user, event_id)
     form = MessageForm()
     if form.validate_on_submit():
-        sent = services.message_registrants(
+        sent = messages.message_registrants(
             event, form.audience.data, form.subject.data, form.body.data
         )
         db.session.commit()
@@ -116,7 +118,7 @@ def questions(event_id: int):
     event = programme.managed_event(current_user, event_id)
     form = QuestionForm()
     if form.validate_on_submit():
-        services.add_question(
+        event_questions.add_question(
             event, form.text.data, form.kind.data, form.option_list(), form.required.data
         )
         db.session.commit()
@@ -126,7 +128,7 @@ def questions(event_id: int):
         "registration/manage/questions.html",
         form,
         event=event,
-        questions=services.questions_for(event),
+        questions=event_questions.questions_for(event),
     )
 
 
@@ -134,7 +136,7 @@ def questions(event_id: int):
 @organiser_required
 def remove_question(event_id: int, question_id: int):
     event = programme.managed_event(current_user, event_id)
-    services.remove_question(event, question_id)
+    event_questions.remove_question(event, question_id)
     db.session.commit()
     flash(_("Vraag verwijderd."), "success")
     return redirect(url_for(".questions", event_id=event.id))

@@ -68,6 +68,9 @@ class Registration(db.Model):
     )
     status: so.Mapped[str] = so.mapped_column(sa.String(16))
     waitlist_position: so.Mapped[int | None] = so.mapped_column()
+    # The name given with this registration. The person's own record is not renamed by a form
+    # anyone can fill in with their address; mails and lists use this name.
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     language: so.Mapped[str] = so.mapped_column(sa.String(5), default="nl")
     organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     function: so.Mapped[str] = so.mapped_column(sa.String(200), default="")

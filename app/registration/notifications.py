@@ -49,7 +49,7 @@ def _calendar(registration: Registration, method: str, sessions=()) -> str:
         organizer_email=event.contact_email or current_app.config["ORGANISATION_EMAIL"],
         organizer_name=current_app.config["ORGANISATION_NAME"],
         attendee_email=registration.participant.email,
-        attendee_name=registration.participant.name,
+        attendee_name=registration.name or registration.participant.name,
         sessions=sessions,
     )
 
@@ -75,7 +75,7 @@ def queue_for(registration: Registration, kind: str, compose, calendar_method: s
 
 
 def greeting(registration: Registration) -> str:
-    return _("Beste %(name)s,", name=registration.participant.name)
+    return _("Beste %(name)s,", name=registration.name or registration.participant.name)
 
 
 def confirmed(registration: Registration) -> None:
@@ -199,6 +199,26 @@ def manage_link_again(registration: Registration) -> None:
                     title=event.title,
                 ),
                 status,
+                facts(registration, language),
+            ],
+            action=manage_action(registration),
+        )
+
+    queue_for(registration, "manage_link", compose)
+
+
+def new_link(registration: Registration) -> None:
+    """After the person stopped their old links: the only one that works now."""
+    event = registration.event
+
+    def compose(language):
+        return MailContent(
+            subject=_("Uw nieuwe link voor %(title)s", title=event.title),
+            greeting=greeting(registration),
+            paragraphs=[
+                _(
+                    "U heeft om een nieuwe persoonlijke link gevraagd. Alle eerdere links naar uw aanmelding werken niet meer; deze wel."
+                ),
                 facts(registration, language),
             ],
             action=manage_action(registration),

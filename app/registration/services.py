@@ -1,13 +1,14 @@
 """The rules of registering: one place per person per event, capacity and the waiting list
 as one rule under the event's lock, automatic promotion, and the personal manage link.
 
-Every function that can move places takes the event's lock first (`lock_row`), counts, and
-changes in that same transaction; the caller commits once. Nothing here knows about HTTP."""
+Every function that can move places takes the event's lock first (`lock_row`), asks the
+lifecycle whether places may move now, counts, and changes in that same transaction; the
+caller commits once. Nothing here knows about HTTP."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,18 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
-from app.programme import signals
+from app.programme import lifecycle
 from app.programme.models import Event, EventStatus
 from app.programme.services import ensure_can_manage
 from app.registration import notifications
-from app.registration import signals as registration_signals
-from app.registration.models import (
-    Participant,
-    Question,
-    Registration,
-    RegistrationStatus,
-)
-from app.registration.tokens import issue_manage_token, registration_by_token  # noqa: F401
+from app.registration.models import Participant, Registration, RegistrationStatus
 from app.timezones import format_moment, utcnow
 from app.waiting_list import WaitingList
 
@@ -83,21 +77,16 @@ def status_counts(event: Event) -> dict[str, int]:
     return counts
 
 
+def has_registrations(event: Event) -> bool:
+    """Anyone at all, cancelled included: their mails went out about this event."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(Registration.event_id == event.id))))
+
+
 def seats_left(event: Event) -> int | None:
     """Places still free; None when the event has no limit."""
     if event.capacity is None:
         return None
     return max(event.capacity - _count(event.id, RegistrationStatus.CONFIRMED), 0)
-
-
-def questions_for(event: Event) -> list[Question]:
-    return list(
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.event_id == event.id)
-            .order_by(Question.position, Question.id)
-        )
-    )
 
 
 def registration_closed_reason(event: Event, now: datetime | None = None):
@@ -120,6 +109,21 @@ def registration_closed_reason(event: Event, now: datetime | None = None):
     return None
 
 
+def active_registrations(event: Event) -> list[Registration]:
+    """Everyone with a place or on the waiting list."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+            .options(so.joinedload(Registration.participant))
+            .order_by(Registration.id)
+        )
+    )
+
+
 # --- the waiting list ----------------------------------------------------------------------
 
 
@@ -140,8 +144,11 @@ def _confirm(registration: Registration) -> None:
 
 def promote_from_waitlist(event: Event) -> list[Registration]:
     """Fill free places from the front of the waiting list and tell each person promoted.
-    The caller holds the event's lock."""
+    Nobody is promoted into a draft, cancelled, started or past event. The caller holds the
+    event's lock."""
     promoted = []
+    if not lifecycle.places_may_move(event):
+        return promoted
     while event.capacity is None or _count(event.id, RegistrationStatus.CONFIRMED) < event.capacity:
         first = WAITLIST.first(event.id)
         if first is None:
@@ -156,6 +163,8 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
 
 
 def _participant(email: str, name: str) -> Participant:
+    """The person with this address; created with `name` if new. An existing person's name is
+    never changed here: anyone can type anyone's address into the form."""
     email = email.strip().lower()
     participant = db.session.scalar(sa.select(Participant).where(Participant.email == email))
     if participant is None:
@@ -168,11 +177,11 @@ def _participant(email: str, name: str) -> Participant:
             participant = db.session.scalar(
                 sa.select(Participant).where(Participant.email == email)
             )
-    participant.name = name
     return participant
 
 
 def _apply(registration: Registration, details: RegistrationDetails) -> None:
+    registration.name = details.name.strip()
     registration.organisation = details.organisation
     registration.function = details.function
     registration.dietary_needs = details.dietary_needs
@@ -186,9 +195,11 @@ def _apply(registration: Registration, details: RegistrationDetails) -> None:
 
 
 def register(event_id: int, details: RegistrationDetails) -> RegistrationOutcome:
-    """A place if one is left, else the end of the waiting list; one registration per person.
+    """A place if one is left and nobody waits for it, else the end of the waiting list; one
+    registration per person.
 
-    The same e-mail address again gets no second place: the person is sent their link again."""
+    The same e-mail address again changes nothing and gets no second place: the person (the
+    owner of the address, who may not be whoever filled in the form) is sent their link again."""
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
@@ -208,7 +219,7 @@ def register(event_id: int, details: RegistrationDetails) -> RegistrationOutcome
 
     # Count before the new row exists, so the count is of the others.
     left = seats_left(event)
-    has_place = left is None or left > 0
+    has_place = (left is None or left > 0) and WAITLIST.first(event.id) is None
     position = None if has_place else WAITLIST.last(event.id) + 1
     if registration is None:
         registration = Registration(event=event, participant=participant)
@@ -232,9 +243,11 @@ def register(event_id: int, details: RegistrationDetails) -> RegistrationOutcome
 
 def update_details(registration: Registration, details: RegistrationDetails) -> Registration:
     """Corrections through the manage link: name and details, not the e-mail address."""
+    lifecycle.ensure_details_may_change(registration.event)
     if registration.is_cancelled:
         raise StateConflict(_l("Deze aanmelding is geannuleerd."))
-    registration.participant.name = details.name.strip()
+    # Their own link: the person themselves, so their record takes the corrected name too.
+    registration.name = registration.participant.name = details.name.strip()
     registration.organisation = details.organisation
     registration.function = details.function
     registration.dietary_needs = details.dietary_needs
@@ -244,7 +257,7 @@ def update_details(registration: Registration, details: RegistrationDetails) -> 
     return registration
 
 
-def _locked(registration_id: int) -> tuple[Registration, Event]:
+def locked(registration_id: int) -> tuple[Registration, Event]:
     """The registration, re-read after its event's lock is taken (so its status is current)."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
@@ -256,15 +269,16 @@ def _locked(registration_id: int) -> tuple[Registration, Event]:
 
 def cancel(registration_id: int, *, by: str) -> Registration:
     """Cancel a place or a spot on the waiting list (`by` is 'attendee' or 'organiser').
-    A freed place goes to the first on the waiting list, in the same transaction."""
-    registration, event = _locked(registration_id)
+    A freed place goes to the first on the waiting list, in the same transaction. Workshop
+    places are the agenda's: `activity.services.cancel_registration` frees those too."""
+    registration, event = locked(registration_id)
+    lifecycle.ensure_places_may_move(event)
     if registration.is_cancelled:
         raise StateConflict(_l("Deze aanmelding is al geannuleerd."))
     had_place = registration.is_confirmed
     registration.cancelled_at = utcnow()
     registration.cancelled_by = by
     _set_status(registration, RegistrationStatus.CANCELLED)
-    registration_signals.registration_cancelled.send(registration)
     notifications.cancelled(registration, had_place=had_place)
     if had_place:
         promote_from_waitlist(event)
@@ -273,7 +287,8 @@ def cancel(registration_id: int, *, by: str) -> Registration:
 
 def promote_by_hand(registration_id: int) -> Registration:
     """An organiser gives a waiting person a place, even when that goes over capacity."""
-    registration, _event = _locked(registration_id)
+    registration, event = locked(registration_id)
+    lifecycle.ensure_places_may_move(event)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Alleen iemand op de wachtlijst kan een plaats krijgen."))
     _confirm(registration)
@@ -283,133 +298,28 @@ def promote_by_hand(registration_id: int) -> Registration:
 
 def move_on_waitlist(registration_id: int, position: int) -> Registration:
     """An organiser moves someone to `position` on the waiting list; the others close up."""
-    registration, _event = _locked(registration_id)
+    registration, event = locked(registration_id)
+    lifecycle.ensure_places_may_move(event)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Deze persoon staat niet op de wachtlijst."))
     WAITLIST.move(registration, position)
     return registration
 
 
-# --- what the programme announces ----------------------------------------------------------
+# --- telling everyone about the event ------------------------------------------------------
 
 
-def _active_registrations(event: Event) -> list[Registration]:
-    return list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status != RegistrationStatus.CANCELLED,
-            )
-            .options(so.joinedload(Registration.participant))
-            .order_by(Registration.id)
-        )
-    )
-
-
-@signals.capacity_raised.connect
-def _on_capacity_raised(event: Event) -> None:
-    promote_from_waitlist(event)
-
-
-@signals.event_cancelled.connect
-def _on_event_cancelled(event: Event) -> None:
-    for registration in _active_registrations(event):
+def tell_event_cancelled(event: Event) -> None:
+    for registration in active_registrations(event):
         notifications.event_cancelled(registration)
 
 
-@signals.event_rescheduled.connect
-def _on_event_rescheduled(event: Event, changes: dict) -> None:
-    for registration in _active_registrations(event):
+def tell_event_changed(event: Event, changes: dict) -> None:
+    for registration in active_registrations(event):
         notifications.event_changed(registration, changes)
 
 
-# --- reminders and messages ----------------------------------------------------------------
-
-REMINDER_BEFORE = timedelta(days=2)
-
-
-def send_reminders(now: datetime | None = None) -> int:
-    """Remind everyone with a place at a published event that starts within two days; each
-    person once. Run it from cron, e.g. hourly."""
-    now = now or utcnow()
-    due = db.session.scalars(
-        sa.select(Registration)
-        .join(Event)
-        .where(
-            Event.status == EventStatus.PUBLISHED,
-            Event.starts_at > now,
-            Event.starts_at <= now + REMINDER_BEFORE,
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.reminder_sent_at.is_(None),
-        )
-        .options(so.joinedload(Registration.participant), so.joinedload(Registration.event))
-    ).all()
-    for registration in due:
-        registration.reminder_sent_at = now
-        notifications.reminder(registration)
-    db.session.flush()
-    return len(due)
-
-
-AUDIENCES = {
-    "all": (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
-    "confirmed": (RegistrationStatus.CONFIRMED,),
-    "waitlisted": (RegistrationStatus.WAITLISTED,),
-}
-
-
-def message_registrants(event: Event, audience: str, subject: str, body: str) -> int:
-    """An organiser's own message to everyone registered (or only confirmed, or only waiting)."""
-    if audience not in AUDIENCES:
-        raise DomainError(_l("Onbekende groep ontvangers."))
-    recipients = db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.status.in_(AUDIENCES[audience]))
-        .options(so.joinedload(Registration.participant))
-    ).all()
-    for registration in recipients:
-        notifications.organiser_message(registration, subject, body)
-    return len(recipients)
-
-
-# --- the event's own questions -------------------------------------------------------------
-
-
-def add_question(
-    event: Event, text: str, kind: str, options: list[str], required: bool
-) -> Question:
-    position = (
-        db.session.scalar(
-            sa.select(sa.func.max(Question.position)).where(Question.event_id == event.id)
-        )
-        or 0
-    )
-    question = Question(
-        event_id=event.id,
-        text=text.strip(),
-        kind=kind,
-        options=options if kind == "choice" else [],
-        required=required,
-        position=position + 1,
-    )
-    db.session.add(question)
-    db.session.flush()
-    return question
-
-
-@signals.event_duplicated.connect
-def _copy_questions(event: Event, copy: Event, shift) -> None:
-    for question in questions_for(event):
-        add_question(copy, question.text, question.kind, list(question.options), question.required)
-
-
-def remove_question(event: Event, question_id: int) -> None:
-    question = db.session.get(Question, question_id)
-    if question is None or question.event_id != event.id:
-        raise NotFoundHere()
-    db.session.delete(question)
-    db.session.flush()
+# --- the organiser's list ------------------------------------------------------------------
 
 
 def registrations_for(
@@ -428,7 +338,7 @@ def registrations_for(
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
             sa.or_(
-                sa.func.lower(Participant.name).like(pattern),
+                sa.func.lower(Registration.name).like(pattern),
                 sa.func.lower(Participant.email).like(pattern),
                 sa.func.lower(Registration.organisation).like(pattern),
             )
@@ -451,38 +361,3 @@ def managed_registration(user, registration_id: int) -> Registration:
         raise NotFoundHere()
     ensure_can_manage(user, registration.event)
     return registration
-
-
-# --- keeping data no longer than promised ----------------------------------------------------
-
-
-def purge_expired(retention: timedelta, now: datetime | None = None) -> dict[str, int]:
-    """What the privacy statement promises: registrations are deleted once their event ended
-    longer ago than `retention`; so are people with no registration left, and sent mail older
-    than that (it holds names and links). Run it from cron, e.g. daily."""
-    from app.mail.models import OutboxMessage
-
-    cutoff = (now or utcnow()) - retention
-    expired = db.session.scalars(
-        sa.select(Registration).join(Event).where(Event.ends_at < cutoff)
-    ).all()
-    ids = [r.id for r in expired]
-    if ids:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.registration_id.in_(ids))
-            .values(registration_id=None)
-        )
-    for registration in expired:  # through the ORM: tokens and choices go along, on SQLite too
-        db.session.delete(registration)
-    db.session.flush()
-    registrations = len(expired)
-    orphans = db.session.execute(
-        sa.delete(Participant).where(~Participant.registrations.any())
-    ).rowcount
-    mails = db.session.execute(
-        sa.delete(OutboxMessage).where(
-            OutboxMessage.created_at < cutoff, OutboxMessage.status == "sent"
-        )
-    ).rowcount
-    return {"registrations": registrations, "participants": orphans, "mails": mails}

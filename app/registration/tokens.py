@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from app.errors import NotFoundHere
 from app.extensions import db
 from app.registration.models import ManageToken, Registration
+from app.timezones import utcnow
 
 
 def _token_hash(token: str) -> str:
@@ -37,3 +38,14 @@ def registration_by_token(token: str) -> Registration:
     if registration is None:
         raise NotFoundHere()
     return registration
+
+
+def revoke_all(registration: Registration) -> int:
+    """Stop every link to this registration (e.g. a mail was forwarded); a new one is sent."""
+    now, revoked = utcnow(), 0
+    for token in registration.manage_tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+            revoked += 1
+    db.session.flush()
+    return revoked

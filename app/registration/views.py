@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -12,22 +13,22 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from app.agenda import services as agenda_services
-from app.agenda.forms import chosen_session_ids, registration_form_with_workshops
+from app.activity import services as activity
+from app.activity.page import event_page
+from app.agenda.choices import choices_of
+from app.agenda.forms import chosen_session_ids
+from app.agenda.reading import event_rondes
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import render_form
 from app.links import personal_page
-from app.programme import services as programme
+from app.programme import lifecycle
 from app.registration import services
-from app.registration.forms import (
-    DetailsForm,
-    build_form,
-    details_from,
-    event_fields,
-    prefill,
-)
+from app.registration.forms import DetailsForm, build_form, details_from, event_fields, prefill
+from app.registration.questions import questions_for
+from app.registration.tokens import registration_by_token
 
 bp = Blueprint("registration", __name__)
 
@@ -45,14 +46,21 @@ def _email_key() -> str:
     return "registration-email:" + request.form.get("email", "").strip().lower()
 
 
+def _a_mail_went_out(_response) -> bool:
+    # Only a post that mailed the address counts against it: invalid posts with a stranger's
+    # address must not lock that person out of registering.
+    return g.get("registration_mailed", False)
+
+
 @bp.route("/activiteiten/<slug>/aanmelden", methods=["POST"])
 @limiter.limit(_per_address_limit)
-@limiter.limit(_per_email_limit, key_func=_email_key)
+@limiter.limit(_per_email_limit, key_func=_email_key, deduct_when=_a_mail_went_out)
 def register(slug: str):
-    event = programme.public_event(slug)
-    agenda = agenda_services.public_agenda(event)
-    parts = registration_form_with_workshops(event, agenda)
-    form, questions = parts.form, parts.questions
+    page = event_page(slug)
+    if page.form is None:
+        flash(str(page.closed_reason), "error")
+        return redirect(url_for("programme.event", slug=slug))
+    form, event = page.form, page.event
     if form.website.data:
         raise DomainError(
             _(
@@ -63,48 +71,39 @@ def register(slug: str):
         return render_template(
             "registration/register.html",
             event=event,
-            seats_left=services.seats_left(event),
+            seats_left=page.seats_left,
             form=form,
-            extra_fields=parts.fields,
+            extra_fields=page.extra_fields,
         ), 400
-    details = details_from(form, questions, event.accreditations, str(get_locale()))
+    details = details_from(form, page.questions, event.accreditations, str(get_locale()))
     try:
-        outcome, workshops = agenda_services.register_with_workshops(
-            event.id, details, chosen_session_ids(form, agenda.rondes)
-        )
+        activity.register(event.id, details, chosen_session_ids(form, page.agenda.rondes))
     except services.RegistrationClosed as closed:
         db.session.rollback()
         flash(str(closed.description), "error")
         return redirect(url_for("programme.event", slug=slug))
-    result = {
-        "slug": slug,
-        "already": outcome.already_registered,
-        "status": outcome.registration.status,
-        "position": outcome.registration.waitlist_position,
-        "workshops": [s.title for s in workshops.confirmed] if workshops else [],
-        "workshops_waiting": [s.title for s in workshops.waitlisted] if workshops else [],
-        "choose_later": bool(agenda.rondes) and not outcome.registration.is_confirmed,
-    }
     db.session.commit()
-    session["registration_result"] = result
+    g.registration_mailed = True
+    session["registration_received"] = slug
     return redirect(url_for(".registered", slug=slug))
 
 
 @bp.route("/activiteiten/<slug>/aangemeld")
 def registered(slug: str):
-    event = programme.public_event(slug)
-    result = session.pop("registration_result", None)
-    if not result or result.get("slug") != slug:
+    """The same page for a new registration and an address registered already: the form
+    tells nobody whether an address is known. What the person has is in their mail."""
+    page = event_page(slug, current_user, with_form=False)
+    if session.pop("registration_received", None) != slug:
         return redirect(url_for("programme.event", slug=slug))
-    return render_template("registration/registered.html", event=event, result=result)
+    return render_template("registration/registered.html", event=page.event)
 
 
 @bp.route("/aanmelding/<token>", methods=["GET", "POST"])
 @personal_page
 def manage(token: str):
-    registration = services.registration_by_token(token)
+    registration = registration_by_token(token)
     event = registration.event
-    questions = services.questions_for(event)
+    questions = questions_for(event)
     form = build_form(DetailsForm, event, questions, event.accreditations)
     if request.method == "GET":
         prefill(form, registration, questions, event.accreditations)
@@ -115,14 +114,15 @@ def manage(token: str):
         db.session.commit()
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for(".manage", token=token))
-    has_rondes = bool(agenda_services.event_rondes(event))
+    has_rondes = bool(event_rondes(event))
     return render_form(
         "registration/manage.html",
         form,
         registration=registration,
         event=event,
         token=token,
-        workshops=agenda_services.choices_of(registration) if has_rondes else None,
+        frozen_reason=lifecycle.places_frozen_reason(event),
+        workshops=choices_of(registration) if has_rondes else None,
         extra_fields=event_fields(form, questions, event.accreditations),
     )
 
@@ -130,12 +130,22 @@ def manage(token: str):
 @bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
 @personal_page
 def cancel(token: str):
-    registration = services.registration_by_token(token)
+    registration = registration_by_token(token)
     if request.method == "POST":
-        services.cancel(registration.id, by="attendee")
+        activity.cancel_registration(registration.id, by="attendee")
         db.session.commit()
         flash(_("U bent afgemeld. U ontvangt een bevestiging per e-mail."), "success")
         return redirect(url_for(".manage", token=token))
     return render_template(
         "registration/cancel.html", registration=registration, event=registration.event, token=token
     )
+
+
+@bp.route("/aanmelding/<token>/nieuwe-link", methods=["POST"])
+@personal_page
+def renew_link(token: str):
+    """Stop every link to this registration, this one too, and mail a fresh one."""
+    registration = registration_by_token(token)
+    activity.renew_links(registration)
+    db.session.commit()
+    return render_template("registration/link_renewed.html", event=registration.event)

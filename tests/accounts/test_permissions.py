@@ -1,65 +1,79 @@
 """Every organiser route × every role: anonymous visitors are sent to the login page, a role
-that may not do something gets 403, and the allowed roles get through."""
+that may not do something gets 403, and the allowed roles get exactly the answer in the table."""
 
 import re
 
 import pytest
 
-# (method, url template, who may: "owner" = admins and the event's own organisers, "admin")
+# (method, url template, who may: "owner" = admins and the event's own organisers, "admin",
+#  what they get for a GET or an empty POST: 200 the page, 302 done and redirected, 400 the form
+#  with its errors, 409 refused in this state: the world's event is published and has a
+#  registration, so it cannot be published again, go back to draft or be deleted)
 ORGANISER_ROUTES = [
-    ("GET", "/beheer/", "organiser"),
-    ("GET", "/beheer/activiteiten", "organiser"),
-    ("GET", "/beheer/activiteiten/nieuw", "organiser"),
-    ("POST", "/beheer/activiteiten/nieuw", "organiser"),
-    ("GET", "/beheer/activiteiten/{event}", "owner"),
-    ("POST", "/beheer/activiteiten/{event}", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/publiceren", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/annuleren", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/annuleren", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/dupliceren", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/dupliceren", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/accreditaties", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/accreditaties/{accreditation}/verwijderen", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/aanmeldingen", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/aanmeldingen.{export}", "owner"),
-    ("POST", "/beheer/aanmeldingen/{registration}/annuleren", "owner"),
-    ("POST", "/beheer/aanmeldingen/{registration}/plaats-geven", "owner"),
-    ("POST", "/beheer/aanmeldingen/{registration}/verplaatsen", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/bericht", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/bericht", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/vragen", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/vragen", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/vragen/{question}/verwijderen", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/programma", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/programma.json", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/programma/nieuw", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/programma/nieuw", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/programma/{session}", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/programma/{session}", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/programma/{session}/verplaatsen", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/programma/{session}/schrappen", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/programma/{session}/verwijderen", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/programma/wijzigingen-versturen", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/programma/{session}/deelnemers", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/programma/{session}/deelnemers.{sheet}", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/zalen", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/zalen", "owner"),
-    ("GET", "/beheer/activiteiten/{event}/zalen/{room}", "owner"),
-    ("POST", "/beheer/activiteiten/{event}/zalen/{room}", "owner"),
-    ("GET", "/beheer/sprekers", "organiser"),
-    ("POST", "/beheer/sprekers", "organiser"),
-    ("GET", "/beheer/sprekers/{speaker}", "organiser"),
-    ("POST", "/beheer/sprekers/{speaker}", "organiser"),
-    ("GET", "/beheer/themas", "admin"),
-    ("GET", "/beheer/themas/nieuw", "admin"),
-    ("POST", "/beheer/themas/nieuw", "admin"),
-    ("GET", "/beheer/themas/{theme}", "admin"),
-    ("POST", "/beheer/themas/{theme}", "admin"),
-    ("GET", "/beheer/gebruikers", "admin"),
-    ("GET", "/beheer/gebruikers/nieuw", "admin"),
-    ("POST", "/beheer/gebruikers/nieuw", "admin"),
-    ("GET", "/beheer/gebruikers/{user}", "admin"),
-    ("POST", "/beheer/gebruikers/{user}", "admin"),
+    ("GET", "/beheer/", "organiser", 200),
+    ("GET", "/beheer/activiteiten", "organiser", 200),
+    ("GET", "/beheer/activiteiten/nieuw", "organiser", 200),
+    ("POST", "/beheer/activiteiten/nieuw", "organiser", 400),
+    ("GET", "/beheer/activiteiten/{event}", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/publiceren", "owner", 409),
+    ("POST", "/beheer/activiteiten/{event}/terug-naar-concept", "owner", 409),
+    ("GET", "/beheer/activiteiten/{event}/verwijderen", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/verwijderen", "owner", 409),
+    ("GET", "/beheer/activiteiten/{event}/annuleren", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/annuleren", "owner", 302),
+    ("GET", "/beheer/activiteiten/{event}/dupliceren", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/dupliceren", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/accreditaties", "owner", 400),
+    (
+        "POST",
+        "/beheer/activiteiten/{event}/accreditaties/{accreditation}/verwijderen",
+        "owner",
+        302,
+    ),
+    ("GET", "/beheer/activiteiten/{event}/aanmeldingen", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/aanmeldingen.{export}", "owner", 200),
+    ("POST", "/beheer/aanmeldingen/{registration}/annuleren", "owner", 302),
+    ("POST", "/beheer/aanmeldingen/{registration}/plaats-geven", "owner", 302),
+    ("POST", "/beheer/aanmeldingen/{registration}/verplaatsen", "owner", 400),
+    ("GET", "/beheer/activiteiten/{event}/bericht", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/bericht", "owner", 400),
+    ("GET", "/beheer/activiteiten/{event}/mail", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/mail/opnieuw", "owner", 302),
+    ("POST", "/beheer/activiteiten/{event}/mail/{message}/opnieuw", "owner", 302),
+    ("GET", "/beheer/activiteiten/{event}/vragen", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/vragen", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/vragen/{question}/verwijderen", "owner", 302),
+    ("GET", "/beheer/activiteiten/{event}/programma", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/programma.json", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/programma/nieuw", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/programma/nieuw", "owner", 400),
+    ("GET", "/beheer/activiteiten/{event}/programma/{session}", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}/verplaatsen", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}/schrappen", "owner", 302),
+    ("POST", "/beheer/activiteiten/{event}/programma/{session}/verwijderen", "owner", 409),
+    ("POST", "/beheer/activiteiten/{event}/programma/wijzigingen-versturen", "owner", 302),
+    ("GET", "/beheer/activiteiten/{event}/programma/{session}/deelnemers", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/programma/{session}/deelnemers.{sheet}", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/zalen", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/zalen", "owner", 400),
+    ("GET", "/beheer/activiteiten/{event}/zalen/{room}", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/zalen/{room}", "owner", 302),
+    ("GET", "/beheer/sprekers", "organiser", 200),
+    ("POST", "/beheer/sprekers", "organiser", 400),
+    ("GET", "/beheer/sprekers/{speaker}", "owner", 200),  # the organisers of an event they speak at
+    ("POST", "/beheer/sprekers/{speaker}", "owner", 302),
+    ("GET", "/beheer/themas", "admin", 200),
+    ("GET", "/beheer/themas/nieuw", "admin", 200),
+    ("POST", "/beheer/themas/nieuw", "admin", 400),
+    ("GET", "/beheer/themas/{theme}", "admin", 200),
+    ("POST", "/beheer/themas/{theme}", "admin", 302),
+    ("GET", "/beheer/gebruikers", "admin", 200),
+    ("GET", "/beheer/gebruikers/nieuw", "admin", 200),
+    ("POST", "/beheer/gebruikers/nieuw", "admin", 400),
+    ("GET", "/beheer/gebruikers/{user}", "admin", 200),
+    ("POST", "/beheer/gebruikers/{user}", "admin", 302),
 ]
 
 ROLES = ["anonymous", "checkin", "other_organiser", "owner", "admin"]
@@ -73,9 +87,14 @@ ALLOWED = {
 
 @pytest.fixture
 def world(make_user, make_event, make_theme):
+    import sqlalchemy as sa
+
     from app.agenda import services as agenda
+    from app.agenda import speakers
     from app.extensions import db
+    from app.mail.models import OutboxMessage, OutboxStatus
     from app.programme import services
+    from app.registration import questions
     from app.registration import services as registration
     from app.registration.services import RegistrationDetails
 
@@ -87,26 +106,29 @@ def world(make_user, make_event, make_theme):
     }
     event = make_event(owner=users["owner"], capacity=0)
     accreditation = services.add_accreditation(event, "SKJ", "SKJ-9", 1)
-    question = registration.add_question(event, "Waarom?", "text", [], False)
+    question = questions.add_question(event, "Waarom?", "text", [], False)
     db.session.commit()
     waiting = registration.register(
         event.id, RegistrationDetails(name="Wacht", email="w@example.org")
     )
+    # A failed mail about the event, so that resending it is allowed.
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id))
+    message.status = OutboxStatus.FAILED
     db.session.commit()
     theme = make_theme()
     room = agenda.add_room(event, {"name": "Aula", "capacity": 100})
-    speaker = agenda.save_speaker({"name": "Spreker"})
+    speaker = speakers.save_speaker({"name": "Spreker"})
     session = agenda.add_session(event, {"kind": "workshop", "title": "W", "starts_at": event.starts_at,
-                                         "ends_at": event.ends_at, "room_id": room.id})  # fmt: skip
+                                         "ends_at": event.ends_at, "room_id": room.id}, [speaker])  # fmt: skip
     db.session.commit()
-    return users, {"room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx","event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
+    return users, {"room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
                    "user": users["other_organiser"].id, "registration": waiting.registration.id,
-                   "question": question.id, "export": "csv"}  # fmt: skip
+                   "question": question.id, "export": "csv", "message": message.id}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("method, url, allowed", ORGANISER_ROUTES)
-def test_organiser_routes_by_role(client, auth, world, role, method, url, allowed):
+@pytest.mark.parametrize("method, url, allowed, expected", ORGANISER_ROUTES)
+def test_organiser_routes_by_role(client, auth, world, role, method, url, allowed, expected):
     users, ids = world
     if role != "anonymous":
         auth.login(users[role].email)
@@ -115,7 +137,8 @@ def test_organiser_routes_by_role(client, auth, world, role, method, url, allowe
         assert response.status_code == 302
         assert "/beheer/inloggen?next=" in response.location
     elif role in ALLOWED[allowed]:
-        assert response.status_code not in (401, 403, 404), response.status_code
+        assert expected in ((200, 302, 303) if method == "GET" else (302, 400, 409))
+        assert response.status_code == expected
         assert "/beheer/inloggen" not in (response.location or "")
     else:
         assert response.status_code == 403
@@ -125,12 +148,35 @@ def test_every_organiser_route_is_in_the_table(app):
     def shape(url: str) -> str:
         return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", url)
 
-    covered = {(method, shape(url)) for method, url, _ in ORGANISER_ROUTES}
+    covered = {(method, shape(url)) for method, url, _allowed, _expected in ORGANISER_ROUTES}
     public = {"accounts.login", "accounts.logout"}  # logout needs only a login, tested elsewhere
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/beheer") and rule.endpoint not in public:
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method, shape(rule.rule)) in covered, (method, rule.rule)
+
+
+ORGANISER_PAGES = [url for method, url, _allowed, _expected in ORGANISER_ROUTES if method == "GET"]
+
+
+@pytest.mark.parametrize("url", ORGANISER_PAGES)
+def test_organiser_pages_are_never_stored(client, auth, world, url):
+    users, ids = world
+    auth.login(users["admin"].email)
+    response = client.get(url.format(**ids))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "url", ["/beheer/inloggen", "/beheer/activiteiten", "/beheer/bestaat-niet"]
+)
+def test_the_login_page_and_any_other_answer_under_beheer_are_never_stored(client, url):
+    assert client.get(url).headers["Cache-Control"] == "no-store"
+
+
+def test_public_pages_may_still_be_cached(client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
 
 
 def test_checkin_user_sees_no_link_to_the_organiser_area(client, auth, world):

@@ -5,8 +5,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from app.agenda import choices
 from app.agenda import services as agenda
-from app.agenda.models import Session
+from app.agenda.models import Session, SessionChoice
 from app.extensions import db
 from app.registration.tokens import issue_manage_token
 from app.timezones import to_local
@@ -113,7 +114,7 @@ def test_register_with_a_workshop_and_change_it_through_the_manage_link(client, 
     client.post(f"/activiteiten/{event.slug}/aanmelden", data={
         "csrf_token": token, "name": "Anna", "email": "anna@example.org", "privacy": "y", "ronde_1": str(s["wonen"].id),
     })  # fmt: skip
-    [choice] = db.session.scalars(sa.select(agenda.SessionChoice)).all()
+    [choice] = db.session.scalars(sa.select(SessionChoice)).all()
     assert choice.session_id == s["wonen"].id and choice.status == "confirmed"
     assert "Vol" in client.get(f"/activiteiten/{event.slug}").get_data(as_text=True)
 
@@ -127,7 +128,7 @@ def test_register_with_a_workshop_and_change_it_through_the_manage_link(client, 
         f"/aanmelding/{link}/workshops", data={"csrf_token": token, "ronde_1": str(s["geld"].id)}
     )
     db.session.expire_all()
-    assert [c.session.title for c in agenda.choices_of(registration)] == ["Geld"]
+    assert [c.session.title for c in choices.choices_of(registration)] == ["Geld"]
 
 
 def test_required_choice_is_asked_on_the_form(client, themadag):
@@ -145,7 +146,7 @@ def test_attendance_list_for_workshop_leaders_on_screen_and_as_xlsx(client, them
 
     event, s, owner = themadag(capacity_wonen=1)
     for name in ("Anna", "Bram"):
-        agenda.choose_workshops(register(event, name), [s["wonen"].id])
+        choices.choose_workshops(register(event, name), [s["wonen"].id])
     db.session.commit()
     login(client, owner)
     html = client.get(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from app.agenda import services as agenda
+from app.agenda import speakers
 from app.extensions import db
 
 
@@ -27,12 +28,12 @@ def counting_queries():
 
 def build(event, sessions: int):
     rooms = [agenda.add_room(event, {"name": f"Zaal {i}", "capacity": 30}) for i in range(10)]
-    speakers = [agenda.save_speaker({"name": f"Spreker {i}"}) for i in range(10)]
+    people = [speakers.save_speaker({"name": f"Spreker {i}"}) for i in range(10)]
     for i in range(sessions):
         start = event.starts_at + timedelta(minutes=20 * (i // 10))
         agenda.add_session(event, {"kind": "workshop", "title": f"Workshop {i}", "room_id": rooms[i % 10].id,
                                    "starts_at": start, "ends_at": start + timedelta(minutes=20)},
-                           [speakers[i % 10]])  # fmt: skip
+                           [people[i % 10]])  # fmt: skip
     db.session.commit()
 
 

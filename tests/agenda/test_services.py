@@ -3,12 +3,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.activity import services as activity
+from app.agenda import changes, choices, reading, speakers
 from app.agenda import services as agenda
-from app.agenda.models import AgendaChange
+from app.agenda.models import AgendaChange, SessionChoice
 from app.errors import DomainError, StateConflict
 from app.extensions import db
-from app.programme import services as programme
-from app.registration import services as registration
+from app.registration import questions
 
 
 def names(sessions) -> list[str]:
@@ -18,7 +19,7 @@ def names(sessions) -> list[str]:
 def test_workshop_places_then_its_own_waiting_list(themadag, register):
     event, s, _owner = themadag(capacity_wonen=2)
     people = [register(event, n) for n in ("Anna", "Bram", "Cas")]
-    outcomes = [agenda.choose_workshops(p, [s["wonen"].id]) for p in people]
+    outcomes = [choices.choose_workshops(p, [s["wonen"].id]) for p in people]
     db.session.commit()
     assert [names(o.confirmed) for o in outcomes] == [["Wonen"], ["Wonen"], []]
     assert names(outcomes[2].waitlisted) == ["Wonen"]
@@ -29,14 +30,14 @@ def test_workshop_places_then_its_own_waiting_list(themadag, register):
 def test_changing_a_choice_frees_the_place_for_the_first_waiting(themadag, register, mailbox):
     event, s, _owner = themadag(capacity_wonen=1)
     anna, bram = register(event, "Anna"), register(event, "Bram")
-    agenda.choose_workshops(anna, [s["wonen"].id])
-    agenda.choose_workshops(bram, [s["wonen"].id])
+    choices.choose_workshops(anna, [s["wonen"].id])
+    choices.choose_workshops(bram, [s["wonen"].id])
     db.session.commit()
     mailbox.clear()
-    agenda.choose_workshops(anna, [s["geld"].id])
+    choices.choose_workshops(anna, [s["geld"].id])
     db.session.commit()
     statuses = {c.registration.participant.name: (c.session.title, c.status) for c in
-                db.session.scalars(sa.select(agenda.SessionChoice))}  # fmt: skip
+                db.session.scalars(sa.select(SessionChoice))}  # fmt: skip
     assert statuses == {"Anna": ("Geld", "confirmed"), "Bram": ("Wonen", "confirmed")}
     [mail] = mailbox.wait_for(1)
     assert mail["To"] == "bram@example.org" and "Wonen" in mail["Subject"]
@@ -45,33 +46,33 @@ def test_changing_a_choice_frees_the_place_for_the_first_waiting(themadag, regis
 def test_cancelling_a_registration_frees_its_workshop_places(themadag, register):
     event, s, _owner = themadag(capacity_wonen=1)
     anna, bram = register(event, "Anna"), register(event, "Bram")
-    agenda.choose_workshops(anna, [s["wonen"].id])
-    agenda.choose_workshops(bram, [s["wonen"].id])
+    choices.choose_workshops(anna, [s["wonen"].id])
+    choices.choose_workshops(bram, [s["wonen"].id])
     db.session.commit()
-    registration.cancel(anna.id, by="attendee")
+    activity.cancel_registration(anna.id, by="attendee")
     db.session.commit()
-    [choice] = agenda.choices_of(bram)
+    [choice] = choices.choices_of(bram)
     assert choice.status == "confirmed" and choice.position is None
-    assert agenda.choices_of(anna) == []
+    assert choices.choices_of(anna) == []
 
 
 def test_one_workshop_per_ronde_and_never_overlapping(themadag, register):
     event, s, _owner = themadag()
     anna = register(event, "Anna")
     with pytest.raises(DomainError):
-        agenda.choose_workshops(anna, [s["wonen"].id, s["geld"].id])
+        choices.choose_workshops(anna, [s["wonen"].id, s["geld"].id])
     db.session.rollback()
     with pytest.raises(DomainError):
-        agenda.choose_workshops(anna, [s["slot"].id])  # not a workshop
+        choices.choose_workshops(anna, [s["slot"].id])  # not a workshop
 
 
 def test_a_required_choice_must_cover_every_ronde(themadag, register):
     event, s, _owner = themadag(workshop_choice_required=True)
     anna = register(event, "Anna")
     with pytest.raises(DomainError):
-        agenda.choose_workshops(anna, [])
+        choices.choose_workshops(anna, [])
     db.session.rollback()
-    assert names(agenda.choose_workshops(anna, [s["geld"].id]).confirmed) == ["Geld"]
+    assert names(choices.choose_workshops(anna, [s["geld"].id]).confirmed) == ["Geld"]
 
 
 def test_someone_waiting_for_the_event_chooses_later(themadag, register):
@@ -80,7 +81,7 @@ def test_someone_waiting_for_the_event_chooses_later(themadag, register):
     db.session.commit()
     waiting = register(event, "Anna")
     with pytest.raises(StateConflict):
-        agenda.choose_workshops(waiting, [s["geld"].id])
+        choices.choose_workshops(waiting, [s["geld"].id])
 
 
 def test_an_event_with_a_room_conflict_cannot_be_published(themadag):
@@ -88,13 +89,13 @@ def test_an_event_with_a_room_conflict_cannot_be_published(themadag):
     agenda.update_session(s["geld"], {"room_id": s["wonen"].room_id})
     db.session.commit()
     with pytest.raises(StateConflict) as refused:
-        programme.publish_event(event)
+        activity.publish_event(event)
     assert "tegelijk in Zaal 1.12" in str(refused.value.description)
     agenda.update_session(
         s["geld"],
         {"starts_at": s["wonen"].ends_at, "ends_at": s["wonen"].ends_at + timedelta(hours=1)},
     )
-    programme.publish_event(event)
+    activity.publish_event(event)
     assert event.is_published
 
 
@@ -132,15 +133,15 @@ def test_one_summary_mail_per_person_for_a_batch_of_changes(themadag, register, 
 
     event, s, owner = themadag()
     anna, bram = register(event, "Anna"), register(event, "Bram")
-    agenda.choose_workshops(anna, [s["wonen"].id])
-    agenda.choose_workshops(bram, [s["geld"].id])
+    choices.choose_workshops(anna, [s["wonen"].id])
+    choices.choose_workshops(bram, [s["geld"].id])
     db.session.commit()
     for _drag in range(3):  # three drags of the same session: one batch
         agenda.move_session(s["wonen"], s["wonen"].starts_at + timedelta(minutes=5),
                             s["wonen"].ends_at + timedelta(minutes=5), s["wonen"].room_id, by=owner)  # fmt: skip
     db.session.commit()
     mailbox.clear()
-    assert agenda.announce_changes(event) == 1  # only Anna chose Wonen
+    assert changes.announce_changes(event) == 1  # only Anna chose Wonen
     db.session.commit()
     [mail] = mailbox.wait_for(1)
     assert mail["To"] == "anna@example.org" and mail["Subject"].startswith("Programma gewijzigd")
@@ -153,12 +154,12 @@ def test_one_summary_mail_per_person_for_a_batch_of_changes(themadag, register, 
         f"kennisagenda-session-{s['wonen'].id}@"
     )
     assert entries[1]["SEQUENCE"] == 3
-    assert agenda.announce_changes(event) == 0  # nothing left to tell
+    assert changes.announce_changes(event) == 0  # nothing left to tell
 
     agenda.cancel_session(s["slot"], by=owner)  # a plenary change reaches everyone with a place
     db.session.commit()
     mailbox.clear()
-    assert agenda.announce_changes(event) == 2
+    assert changes.announce_changes(event) == 2
 
 
 def test_rondes_of_the_event(themadag):
@@ -173,7 +174,7 @@ def test_editor_warns_when_a_move_makes_someones_workshops_overlap(themadag, reg
     agenda.add_session(event, {"kind": "workshop", "title": "Later", "starts_at": s["slot"].ends_at,
                                "ends_at": s["slot"].ends_at + timedelta(hours=1)}, by=owner)  # fmt: skip
     later = next(x for x in agenda.event_sessions(event) if x.title == "Later")
-    agenda.choose_workshops(anna, [s["geld"].id, later.id])
+    choices.choose_workshops(anna, [s["geld"].id, later.id])
     agenda.move_session(later, s["geld"].starts_at, s["geld"].ends_at, None, by=owner)
     db.session.commit()
     assert [c.rule for c in agenda.conflicts(event)] == ["choices_overlap"]
@@ -182,17 +183,16 @@ def test_editor_warns_when_a_move_makes_someones_workshops_overlap(themadag, reg
 
 
 def test_duplicating_a_themadag_copies_its_agenda_and_questions_to_the_new_date(themadag, register):
-    from app.registration import services as registration_services
 
     event, s, owner = themadag()
-    speaker = agenda.save_speaker({"name": "Hanneke Smit"})
+    speaker = speakers.save_speaker({"name": "Hanneke Smit"})
     agenda.update_session(s["slot"], {}, speakers=[speaker])
     agenda.cancel_session(s["geld"], by=owner)
-    registration_services.add_question(event, "Komt u met de fiets?", "yes_no", [], False)
-    agenda.choose_workshops(register(event, "Anna"), [s["wonen"].id])
+    questions.add_question(event, "Komt u met de fiets?", "yes_no", [], False)
+    choices.choose_workshops(register(event, "Anna"), [s["wonen"].id])
     db.session.commit()
 
-    copy = programme.duplicate_event(event, event.starts_at + timedelta(days=7), by=owner)
+    copy = activity.duplicate_event(event, event.starts_at + timedelta(days=7), by=owner)
     db.session.commit()
 
     sessions = agenda.event_sessions(copy)
@@ -201,6 +201,6 @@ def test_duplicating_a_themadag_copies_its_agenda_and_questions_to_the_new_date(
     assert sessions[0].room.name == "Zaal 1.12" and sessions[0].room.event_id == copy.id
     assert [sp.name for sp in sessions[1].speakers] == ["Hanneke Smit"]
     assert [r.name for r in agenda.event_rooms(copy)] == ["Zaal 1.12", "Zaal 1.14", "Aula"]
-    assert [q.text for q in registration_services.questions_for(copy)] == ["Komt u met de fiets?"]
-    assert agenda.workshop_counts(copy) == {} and agenda.changes_for(copy) == []
+    assert [q.text for q in questions.questions_for(copy)] == ["Komt u met de fiets?"]
+    assert agenda.workshop_counts(copy) == {} and reading.changes_for(copy) == []
     assert agenda.conflicts(copy) == []

@@ -99,7 +99,7 @@ def test_build_by_dragging_flag_and_undo_a_conflict_publish_register_and_change(
     page.get_by_label(re.compile("^Wonen")).check()
     page.get_by_label("Ik heb de privacyverklaring gelezen.").check()
     page.get_by_role("button", name="Aanmelden").click()
-    assert "Wonen" in page.locator("main").inner_text()
+    assert "Kijk in uw mail" in page.locator("main").inner_text()
 
     [message] = mailbox.wait_for(1)
     link = re.search(
@@ -107,6 +107,7 @@ def test_build_by_dragging_flag_and_undo_a_conflict_publish_register_and_change(
         message.get_body(preferencelist=("plain",)).get_content(),
     ).group(0)
     page.goto(link)
+    assert "Wonen" in page.locator("main ul.plain").inner_text()
     page.get_by_role("link", name="Workshops kiezen of wijzigen").click()
     page.get_by_label(re.compile("^Geld")).check()
     page.get_by_role("button", name="Keuze opslaan").click()

@@ -30,7 +30,7 @@ def test_register_open_the_link_from_the_mail_and_cancel(page, live_server, demo
     page.get_by_label("Registratienummer SKJ").fill("110012345")
     page.get_by_label("Ik heb de privacyverklaring gelezen.").check()
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.locator("h1").inner_text() == "U bent aangemeld"
+    assert page.locator("h1").inner_text() == "Kijk in uw mail"
     assert axe_violations(page) == []
 
     [message] = mailbox.wait_for(1)

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.errors import NotAllowed, StateConflict
+from app.errors import DomainError, NotAllowed, StateConflict
 from app.extensions import db
 from app.programme import services
 from app.timezones import utcnow
@@ -58,7 +58,7 @@ def test_duplicate_is_a_new_draft_with_same_content_moved_in_time(
     services.add_accreditation(event, "SKJ", "SKJ-1", 2)
     new_start = event.starts_at + timedelta(days=28)
 
-    copy = services.duplicate_event(event, new_start, by=colleague)
+    copy, _shift = services.duplicate_event(event, new_start, by=colleague)
     db.session.commit()
 
     assert copy.is_draft and copy.id != event.id and copy.slug != event.slug
@@ -126,8 +126,14 @@ def test_one_accreditation_per_register(make_event):
 
 
 def test_theme_slug_is_derived_from_its_name_and_unique(make_theme):
-    first = make_theme("Intergenerationele overdracht")
-    second = make_theme("Intergenerationele overdracht")
-    assert first.slug == "intergenerationele-overdracht"
-    assert second.slug == "intergenerationele-overdracht-2"
+    first = make_theme("Zorg & welzijn")
+    second = make_theme("Zorg welzijn")
+    assert first.slug == "zorg-welzijn"
+    assert second.slug == "zorg-welzijn-2"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(type(first))) == 2
+
+
+def test_a_theme_name_that_is_taken_is_refused(make_theme):
+    make_theme("Intergenerationele overdracht")
+    with pytest.raises(DomainError):
+        services.create_theme({"name": "intergenerationele Overdracht "})

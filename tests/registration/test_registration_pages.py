@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.programme import services as programme
-from app.registration import services
+from app.registration import questions, services
 from app.registration.models import Registration
 
 FORM = {"name": "Anna de Vries", "email": "anna@example.org", "organisation": "Wijkteam Oost",
@@ -73,10 +73,10 @@ def test_honeypot_refuses_with_a_reason(client, make_event):
 
 def test_event_questions_are_asked_and_required_ones_enforced(client, make_event):
     event = make_event()
-    choice = services.add_question(
+    choice = questions.add_question(
         event, "Welke workshop spreekt u aan?", "choice", ["Wonen", "Geld"], True
     )
-    yes_no = services.add_question(event, "Komt u met de fiets?", "yes_no", [], False)
+    yes_no = questions.add_question(event, "Komt u met de fiets?", "yes_no", [], False)
     db.session.commit()
     html = client.get(f"/activiteiten/{event.slug}").get_data(as_text=True)
     assert "Welke workshop spreekt u aan?" in html and "Komt u met de fiets?" in html
@@ -88,14 +88,17 @@ def test_event_questions_are_asked_and_required_ones_enforced(client, make_event
     assert registration.answers == {str(choice.id): "Geld", str(yes_no.id): "ja"}
 
 
-def test_full_event_offers_the_waiting_list(client, make_event, register):
+def test_full_event_offers_the_waiting_list(client, make_event, register, mailbox):
     event = make_event(capacity=1)
     register(event, "Bram")
     html = client.get(f"/activiteiten/{event.slug}").get_data(as_text=True)
     assert "Deze activiteit is vol" in html and "Op de wachtlijst" in html
+    mailbox.clear()
     response = client.post(f"/activiteiten/{event.slug}/aanmelden", data=FORM)
     page = client.get(response.location).get_data(as_text=True)
-    assert "U staat op de wachtlijst" in page and "plaats 1 van de wachtlijst" in page
+    assert "Kijk in uw mail" in page
+    [mail] = mailbox.wait_for(1)
+    assert "plaats 1 van de wachtlijst" in mail.get_body(("plain",)).get_content()
 
 
 @pytest.mark.parametrize(
@@ -177,7 +180,8 @@ def test_organiser_cancels_promotes_and_moves(client, organiser_with_event):
     bad = client.post(
         f"/beheer/aanmeldingen/{people['Bram'].id}/verplaatsen", data={"position": "nul"}
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 400 and "location" not in bad.headers
+    assert "Geef een plaats op de wachtlijst op" in bad.get_data(as_text=True)
 
 
 def test_exports_as_csv_and_xlsx_without_formula_injection(client, organiser_with_event):
@@ -217,10 +221,10 @@ def test_organiser_adds_and_removes_questions(client, organiser_with_event):
         f"/beheer/activiteiten/{event.id}/vragen",
         data={"text": "Welke?", "kind": "choice", "options": "Een\nTwee"},
     )
-    [question] = services.questions_for(event)
+    [question] = questions.questions_for(event)
     assert question.options == ["Een", "Twee"]
     client.post(f"/beheer/activiteiten/{event.id}/vragen/{question.id}/verwijderen")
-    assert services.questions_for(event) == []
+    assert questions.questions_for(event) == []
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.activity import services as activity
 from app.errors import StateConflict
 from app.extensions import db
 from app.programme import services as programme
@@ -27,7 +28,7 @@ def test_cancelling_a_place_promotes_the_first_on_the_waiting_list(make_event, r
     event = make_event(capacity=1)
     anna = register(event, "Anna")
     bram, _cas = register(event, "Bram"), register(event, "Cas")
-    services.cancel(anna.id, by="attendee")
+    activity.cancel_registration(anna.id, by="attendee")
     db.session.commit()
     assert bram.is_confirmed and bram.waitlist_position is None
     assert waitlist(event) == [("Cas", 1)]
@@ -37,7 +38,7 @@ def test_cancelling_a_place_promotes_the_first_on_the_waiting_list(make_event, r
 def test_leaving_the_waiting_list_closes_the_gap(make_event, register):
     event = make_event(capacity=0)
     people = [register(event, n) for n in ("Anna", "Bram", "Cas", "Dirk")]
-    services.cancel(people[1].id, by="attendee")
+    activity.cancel_registration(people[1].id, by="attendee")
     db.session.commit()
     assert waitlist(event) == [("Anna", 1), ("Cas", 2), ("Dirk", 3)]
 
@@ -47,7 +48,7 @@ def test_raising_the_capacity_promotes_as_many_as_fit(make_event, register):
     for name in ("Anna", "Bram", "Cas", "Dirk"):
         register(event, name)
     locked = programme.managed_event(event.organisers[0], event.id, lock=True)
-    programme.update_event(locked, {"capacity": 3})
+    activity.update_event(locked, {"capacity": 3})
     db.session.commit()
     assert services.status_counts(event)["confirmed"] == 3
     assert waitlist(event) == [("Dirk", 1)]
@@ -57,7 +58,7 @@ def test_removing_the_limit_promotes_everyone(make_event, register):
     event = make_event(capacity=1)
     for name in ("Anna", "Bram", "Cas"):
         register(event, name)
-    programme.update_event(
+    activity.update_event(
         programme.managed_event(event.organisers[0], event.id, lock=True), {"capacity": None}
     )
     db.session.commit()
@@ -67,7 +68,7 @@ def test_removing_the_limit_promotes_everyone(make_event, register):
 def test_lowering_the_capacity_takes_no_place_away(make_event, register):
     event = make_event(capacity=2)
     register(event, "Anna"), register(event, "Bram")
-    programme.update_event(
+    activity.update_event(
         programme.managed_event(event.organisers[0], event.id, lock=True), {"capacity": 1}
     )
     db.session.commit()
@@ -111,7 +112,7 @@ def test_cancelled_person_can_register_again_and_queues_fairly(make_event, regis
     event = make_event(capacity=1)
     anna = register(event, "Anna")
     register(event, "Bram")
-    services.cancel(anna.id, by="attendee")
+    activity.cancel_registration(anna.id, by="attendee")
     db.session.commit()
     again = register(event, "Anna")
     assert again.id == anna.id and again.is_waitlisted and again.waitlist_position == 1
@@ -119,10 +120,10 @@ def test_cancelled_person_can_register_again_and_queues_fairly(make_event, regis
 
 def test_cancelling_twice_is_refused(make_event, register):
     anna = register(make_event(), "Anna")
-    services.cancel(anna.id, by="attendee")
+    activity.cancel_registration(anna.id, by="attendee")
     db.session.commit()
     with pytest.raises(StateConflict):
-        services.cancel(anna.id, by="attendee")
+        activity.cancel_registration(anna.id, by="attendee")
 
 
 @pytest.mark.parametrize(

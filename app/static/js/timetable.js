@@ -199,6 +199,8 @@
       body: JSON.stringify(body),
     }).then(function (response) {
       return response.json().then(function (data) {
+        // 409: someone else moved it first; show their version, not ours.
+        if (response.status === 409 && data.state) { state = data.state; }
         if (!response.ok) { throw new Error(data.error || text.error); }
         return data;
       });
@@ -207,7 +209,7 @@
 
   function move(session, s, e, room, undoing) {
     var before = { url: session.move_url, id: session.id, starts_at: session.starts_at, ends_at: session.ends_at, room_id: session.room_id };
-    return send(session.move_url, { starts_at: local(s), ends_at: local(e), room_id: room })
+    return send(session.move_url, { starts_at: local(s), ends_at: local(e), room_id: room, version: session.version })
       .then(function (data) {
         state = data;
         lastChange = undoing ? null : before;

@@ -1,0 +1,57 @@
+"""What a visitor sees of an event, composed in one place: the event, its agenda, whether and
+how one can register (with a workshop question per ronde), places left. The event page and the
+registration POST both use it; later capabilities (calendar links, check-in, certificates)
+plug in here rather than into the programme's views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.agenda import reading as agenda_reading
+from app.agenda.forms import registration_form_with_workshops
+from app.agenda.notifications import change_text
+from app.agenda.public import PublicAgenda, public_agenda
+from app.programme import services as programme
+from app.programme.models import Event
+from app.registration import services as registration
+
+
+@dataclass
+class EventPage:
+    event: Event
+    agenda: PublicAgenda
+    closed_reason: object  # why registering is not possible now; None when it is
+    seats_left: int | None
+    can_manage: bool
+    form: object = None  # the registration form, with a workshop question per ronde
+    questions: list | None = None
+    extra_fields: list | None = None
+
+    def template_context(self) -> dict:
+        return {
+            "event": self.event,
+            "agenda": self.agenda,
+            "closed_reason": self.closed_reason,
+            "seats_left": self.seats_left,
+            "can_manage": self.can_manage,
+            "form": self.form,
+            "extra_fields": self.extra_fields,
+            "agenda_seats_left": agenda_reading.seats_left,
+            "change_text": change_text,
+        }
+
+
+def event_page(slug: str, viewer=None, *, with_form: bool = True) -> EventPage:
+    """The event as `viewer` may see it (drafts only for its organisers)."""
+    event = programme.public_event(slug, viewer=viewer)
+    page = EventPage(
+        event=event,
+        agenda=public_agenda(event),
+        closed_reason=registration.registration_closed_reason(event),
+        seats_left=registration.seats_left(event),
+        can_manage=bool(viewer) and programme.can_manage(viewer, event),
+    )
+    if with_form and page.closed_reason is None:
+        parts = registration_form_with_workshops(event, page.agenda)
+        page.form, page.questions, page.extra_fields = parts.form, parts.questions, parts.fields
+    return page

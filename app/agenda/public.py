@@ -1,0 +1,90 @@
+"""The agenda as the public sees it (single sessions, and rondes side by side) and the
+attendance lists organisers hand to session leaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.agenda import rules
+from app.agenda.models import (
+    AgendaChange,
+    ChoiceStatus,
+    Session,
+    SessionChoice,
+    SessionKind,
+    Speaker,
+)
+from app.agenda.reading import changes_for, event_sessions, workshop_counts
+from app.extensions import db
+from app.programme.models import Event
+from app.registration.models import Registration, RegistrationStatus
+
+
+@dataclass
+class PublicAgenda:
+    """The agenda as the event page shows it: single sessions, and rondes side by side."""
+
+    items: list  # ("session", Session) or ("ronde", number, Ronde)
+    rondes: list[rules.Ronde]
+    counts: dict[int, dict[str, int]]
+    changes: list[AgendaChange]
+    cancelled: list[Session]
+    speakers: list[Speaker] = None
+
+    def __post_init__(self):
+        if self.speakers is None:
+            seen = {}
+            for item in self.items:
+                sessions = [item[1]] if item[0] == "session" else item[2].workshops
+                for session in sessions:
+                    for speaker in session.speakers:
+                        seen.setdefault(speaker.id, speaker)
+            self.speakers = sorted(seen.values(), key=lambda s: s.name)
+
+
+def public_agenda(event: Event) -> PublicAgenda:
+    """Built from three queries (sessions with rooms and speakers, choice counts, changes),
+    whatever the number of sessions."""
+    sessions = event_sessions(event)
+    scheduled = [s for s in sessions if not s.is_cancelled]
+    rondes = rules.rondes(scheduled)
+    ronde_of = {w.id: (n, r) for n, r in enumerate(rondes, start=1) for w in r.workshops}
+    items, shown = [], set()
+    for session in scheduled:
+        if session.id in ronde_of:
+            number, ronde = ronde_of[session.id]
+            if number not in shown:
+                shown.add(number)
+                items.append(("ronde", number, ronde))
+        else:
+            items.append(("session", session))
+    changes = changes_for(event) if sessions else []
+    return PublicAgenda(items, rondes, workshop_counts(event) if rondes else {}, changes,
+                        [s for s in sessions if s.is_cancelled])  # fmt: skip
+
+
+def attendance(session: Session) -> list[tuple[Registration, bool]]:
+    """(registration, waiting?) for a workshop's list; everyone with a place for the rest."""
+    if session.kind != SessionKind.WORKSHOP:
+        registrations = db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == session.event_id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+            .options(so.joinedload(Registration.participant))
+        )
+        return sorted(((r, False) for r in registrations), key=lambda p: p[0].name.lower())
+    choices = db.session.scalars(
+        sa.select(SessionChoice)
+        .where(SessionChoice.session_id == session.id)
+        .options(so.joinedload(SessionChoice.registration).joinedload(Registration.participant))
+    )
+    people = [
+        (c.registration, c.status == ChoiceStatus.WAITLISTED, c.position or 0) for c in choices
+    ]
+    people.sort(key=lambda p: (p[1], p[2], p[0].name.lower()))
+    return [(r, waiting) for r, waiting, _position in people]
