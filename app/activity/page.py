@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.agenda import reading as agenda_reading
-from app.agenda.forms import registration_form_with_workshops
+from app.agenda.choices import choices_of
+from app.agenda.forms import chosen_session_ids, registration_form_with_workshops
 from app.agenda.notifications import change_text
 from app.agenda.public import PublicAgenda, public_agenda
+from app.programme import lifecycle
 from app.programme import services as programme
 from app.programme.models import Event
 from app.registration import services as registration
+from app.registration.models import Registration
 
 
 @dataclass
@@ -26,6 +29,10 @@ class EventPage:
     form: object = None  # the registration form, with a workshop question per ronde
     questions: list | None = None
     extra_fields: list | None = None
+
+    def chosen_workshops(self) -> list[int]:
+        """The workshops ticked on the posted registration form."""
+        return chosen_session_ids(self.form, self.agenda.rondes)
 
     def template_context(self) -> dict:
         return {
@@ -55,3 +62,25 @@ def event_page(slug: str, viewer=None, *, with_form: bool = True) -> EventPage:
         parts = registration_form_with_workshops(event, page.agenda)
         page.form, page.questions, page.extra_fields = parts.form, parts.questions, parts.fields
     return page
+
+
+@dataclass
+class RegistrationPage:
+    """What the person behind a manage link sees: their registration, why places may not move
+    now (if so), and their workshops when the event has rondes (None when it has none)."""
+
+    registration: Registration
+    event: Event
+    frozen_reason: object
+    workshops: list | None
+
+
+def registration_page(registration: Registration) -> RegistrationPage:
+    event = registration.event
+    has_rondes = bool(agenda_reading.event_rondes(event))
+    return RegistrationPage(
+        registration=registration,
+        event=event,
+        frozen_reason=lifecycle.places_frozen_reason(event),
+        workshops=choices_of(registration) if has_rondes else None,
+    )

@@ -40,7 +40,7 @@ def update_event(event: Event, details: dict, organisers: Iterable | None = None
         agenda.shift_agenda(event, edit.shift, by)
     if event.is_published and edit.changes:
         registration.tell_event_changed(event, edit.changes)
-    if edit.capacity_changed:
+    if edit.capacity_changed or edit.shift:  # a later start can reopen a started event
         settle_places(event)
     return event
 

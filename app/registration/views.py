@@ -16,15 +16,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.activity import services as activity
-from app.activity.page import event_page
-from app.agenda.choices import choices_of
-from app.agenda.forms import chosen_session_ids
-from app.agenda.reading import event_rondes
+from app.activity.page import event_page, registration_page
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import render_form
 from app.links import personal_page
-from app.programme import lifecycle
 from app.registration import services
 from app.registration.forms import DetailsForm, build_form, details_from, event_fields, prefill
 from app.registration.questions import questions_for
@@ -77,7 +73,7 @@ def register(slug: str):
         ), 400
     details = details_from(form, page.questions, event.accreditations, str(get_locale()))
     try:
-        activity.register(event.id, details, chosen_session_ids(form, page.agenda.rondes))
+        activity.register(event.id, details, page.chosen_workshops())
     except services.RegistrationClosed as closed:
         db.session.rollback()
         flash(str(closed.description), "error")
@@ -114,15 +110,15 @@ def manage(token: str):
         db.session.commit()
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for(".manage", token=token))
-    has_rondes = bool(event_rondes(event))
+    page = registration_page(registration)
     return render_form(
         "registration/manage.html",
         form,
         registration=registration,
         event=event,
         token=token,
-        frozen_reason=lifecycle.places_frozen_reason(event),
-        workshops=choices_of(registration) if has_rondes else None,
+        frozen_reason=page.frozen_reason,
+        workshops=page.workshops,
         extra_fields=event_fields(form, questions, event.accreditations),
     )
 

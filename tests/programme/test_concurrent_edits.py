@@ -58,3 +58,14 @@ def test_two_events_of_the_same_name_and_day_get_different_slugs(make_user):
     owner = make_user()
     assert services.create_event(owner, details).slug == "cafe-2030-03-12"
     assert services.create_event(owner, details).slug == "cafe-2030-03-12-2"
+
+
+def test_the_same_duplicate_form_posted_twice_makes_one_copy(client, auth, make_event):
+    event = make_event()
+    auth.login(event.organisers[0].email)
+    form = {"starts_at": "2030-06-02T19:30", "creation_key": "d" * 32}
+    first = client.post(f"/beheer/activiteiten/{event.id}/dupliceren", data=form)
+    second = client.post(f"/beheer/activiteiten/{event.id}/dupliceren", data=form)
+    assert first.status_code == second.status_code == 302
+    assert first.location == second.location
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 2
