@@ -51,6 +51,21 @@ def render_form(template: str, form: FlaskForm, **context):
 # --- filters and validators ------------------------------------------------------------------
 
 
+def accepted(form: FlaskForm, field: str, save) -> bool:
+    """Run `save` (a service call) for a validated form. A rule it refuses with (a DomainError,
+    e.g. a name someone took meanwhile) becomes an error on `field`, and nothing is kept."""
+    from app.errors import DomainError
+    from app.extensions import db
+
+    try:
+        save()
+    except DomainError as refused:
+        db.session.rollback()
+        form[field].errors.append(refused.description)
+        return False
+    return True
+
+
 def clean_text(value):
     """A filter for every text field and choice: untypable characters removed, line endings
     made `\\n`, surrounding whitespace trimmed — so a choice of only spaces is no choice."""

@@ -20,7 +20,7 @@ from app.agenda.models import SessionKind
 from app.agenda.public import attendance
 from app.errors import DomainError, StaleEdit
 from app.extensions import db
-from app.forms import render_form
+from app.forms import accepted, render_form
 from app.programme import services as programme
 from app.registration.exports import as_xlsx
 from app.timezones import NonexistentLocalTime, from_local, to_local
@@ -257,15 +257,12 @@ def announce(event_id: int):
 def rooms(event_id: int):
     event = _editor(event_id)
     form = RoomForm()
-    if form.validate_on_submit():
-        try:
-            services.add_room(event, form.data)
-        except DomainError as taken:
-            form.name.errors.append(taken.description)
-        else:
-            db.session.commit()
-            flash(_("Zaal toegevoegd."), "success")
-            return redirect(url_for(".rooms", event_id=event.id))
+    if form.validate_on_submit() and accepted(
+        form, "name", lambda: services.add_room(event, form.data)
+    ):
+        db.session.commit()
+        flash(_("Zaal toegevoegd."), "success")
+        return redirect(url_for(".rooms", event_id=event.id))
     sessions = services.event_sessions(event, include_cancelled=False)
     return render_form("agenda/rooms.html", form, event=event, rooms=services.event_rooms(event),
                        sessions=sessions, counts=services.workshop_counts(event))  # fmt: skip
@@ -277,17 +274,12 @@ def edit_room(event_id: int, room_id: int):
     event = _editor(event_id)
     room = services.room_of(event, room_id)
     form = RoomForm(obj=room)
-    if form.validate_on_submit():
-        try:
-            services.update_room(room, form.data)
-        except DomainError as taken:
-            db.session.rollback()
-            room = services.room_of(_editor(event_id), room_id)
-            form.name.errors.append(taken.description)
-        else:
-            db.session.commit()
-            flash(_("Zaal bijgewerkt."), "success")
-            return redirect(url_for(".rooms", event_id=event.id))
+    if form.validate_on_submit() and accepted(
+        form, "name", lambda: services.update_room(room, form.data)
+    ):
+        db.session.commit()
+        flash(_("Zaal bijgewerkt."), "success")
+        return redirect(url_for(".rooms", event_id=event.id))
     return render_form("agenda/room_form.html", form, event=event, room=room)
 
 

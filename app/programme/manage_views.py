@@ -10,9 +10,9 @@ from wtforms.fields.choices import SelectChoice as Choice
 from app.accounts import services as accounts
 from app.accounts.permissions import admin_required, organiser_required
 from app.activity import services as activity
-from app.errors import DomainError, StaleEdit
+from app.errors import StaleEdit
 from app.extensions import db
-from app.forms import render_form
+from app.forms import accepted, render_form
 from app.programme import services
 from app.programme.forms import AccreditationForm, DuplicateEventForm, EventForm, ThemeForm
 
@@ -215,15 +215,12 @@ def themes():
 @admin_required
 def new_theme():
     form = ThemeForm()
-    if form.validate_on_submit():
-        try:
-            services.create_theme(form.data)
-        except DomainError as taken:
-            form.name.errors.append(taken.description)
-        else:
-            db.session.commit()
-            flash(_("Thema aangemaakt."), "success")
-            return redirect(url_for(".themes"))
+    if form.validate_on_submit() and accepted(
+        form, "name", lambda: services.create_theme(form.data)
+    ):
+        db.session.commit()
+        flash(_("Thema aangemaakt."), "success")
+        return redirect(url_for(".themes"))
     return render_form("programme/manage/theme_form.html", form, theme=None)
 
 
@@ -232,13 +229,10 @@ def new_theme():
 def edit_theme(slug: str):
     theme = services.theme_by_slug(slug)
     form = ThemeForm(obj=theme)
-    if form.validate_on_submit():
-        try:
-            services.update_theme(theme, form.data)
-        except DomainError as taken:
-            form.name.errors.append(taken.description)
-        else:
-            db.session.commit()
-            flash(_("Thema bijgewerkt."), "success")
-            return redirect(url_for(".themes"))
+    if form.validate_on_submit() and accepted(
+        form, "name", lambda: services.update_theme(theme, form.data)
+    ):
+        db.session.commit()
+        flash(_("Thema bijgewerkt."), "success")
+        return redirect(url_for(".themes"))
     return render_form("programme/manage/theme_form.html", form, theme=theme)
