@@ -51,6 +51,13 @@ def render_form(template: str, form: FlaskForm, **context):
 # --- filters and validators ------------------------------------------------------------------
 
 
+def seen_version() -> int | None:
+    """The version of the record the posted form showed (its hidden `version` field), for
+    optimistic concurrency; None for a form without one."""
+    value = request.form.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def accepted(form: FlaskForm, field: str, save) -> bool:
     """Run `save` (a service call) for a validated form. A rule it refuses with (a DomainError,
     e.g. a name someone took meanwhile) becomes an error on `field`, and nothing is kept."""

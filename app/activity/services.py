@@ -11,8 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from app.agenda import choices as agenda_choices
+from app.agenda import notifications as agenda_notifications
 from app.agenda import services as agenda
-from app.agenda.reading import publish_blockers
+from app.agenda.reading import event_rondes, publish_blockers
+from app.errors import NotFoundHere
+from app.locking import lock_row
+from app.programme import lifecycle
 from app.programme import services as programme
 from app.programme.models import Event
 from app.registration import notifications, questions
@@ -33,12 +37,13 @@ def settle_places(event: Event) -> None:
 
 def update_event(event: Event, details: dict, organisers: Iterable | None = None, by=None,
                  seen_version: int | None = None) -> Event:  # fmt: skip
-    """An edit of a locked event: a new start takes the agenda along, registrants of a
-    published event are told once of a new time or place, and a changed capacity settles."""
+    """An organiser's edit: a new date takes the agenda along, registrants of an open event are
+    told once of a new time or place, and places settle (a capacity or a start changed)."""
+    event = lock_row(Event, event.id)
     edit = programme.update_event(event, details, organisers, seen_version)
     if edit.shift:
         agenda.shift_agenda(event, edit.shift, by)
-    if event.is_published and edit.changes:
+    if edit.changes and lifecycle.places_may_move(event):  # nobody is told after the fact
         registration.tell_event_changed(event, edit.changes)
     if edit.capacity_changed or edit.shift:  # a later start can reopen a started event
         settle_places(event)
@@ -46,27 +51,43 @@ def update_event(event: Event, details: dict, organisers: Iterable | None = None
 
 
 def publish_event(event: Event) -> Event:
+    event = lock_row(Event, event.id)
     return programme.publish_event(event, publish_blockers(event))
 
 
+def may_unpublish(event: Event) -> bool:
+    return event.is_published and not registration.has_registrations(event)
+
+
 def unpublish_event(event: Event) -> Event:
+    event = lock_row(Event, event.id)
     return programme.unpublish_event(event, has_registrations=registration.has_registrations(event))
 
 
 def cancel_event(event: Event) -> Event:
     """Everyone registered is told; places no longer move (the lifecycle sees to that)."""
+    event = lock_row(Event, event.id)
     programme.cancel_event(event)
     registration.tell_event_cancelled(event)
     return event
 
 
+def delete_draft(event: Event) -> None:
+    """A draft goes with its agenda and its questions (through the ORM, so on SQLite too)."""
+    event = lock_row(Event, event.id)
+    programme.ensure_draft(event)
+    agenda.delete_agenda(event)
+    questions.delete_questions(event)
+    programme.delete_draft(event)
+
+
 def duplicate_event(
     event: Event, new_start: datetime, by, creation_key: str | None = None
 ) -> Event:
-    """The copy takes the event's agenda and questions along, never its registrations."""
-    earlier = programme.event_created_with(creation_key)
+    """The copy takes the event's agenda and questions along, never its registrations. The same
+    form posted twice (even at once) copies once."""
     copy, shift = programme.duplicate_event(event, new_start, by, creation_key)
-    if earlier is None:
+    if shift is not None:
         agenda.copy_agenda(event, copy, shift)
         questions.copy_questions(event, copy)
     return copy
@@ -76,14 +97,25 @@ def duplicate_event(
 
 
 def register(event_id: int, details, session_ids: list[int]):
-    """Registering for an event, with workshops for a themadag: the place and the workshops
-    are one decision, in one transaction under one event lock. Someone put on the event's
-    waiting list (or who was registered already) gets no workshop now; they choose once they
-    have a place."""
-    outcome = registration.register(event_id, details)
+    """Registering, with workshops for a themadag: the place and the workshops are one
+    decision, in one transaction under one event lock, told in one mail. The workshops are
+    checked first, whoever registers, so a refusal says nothing about an address. Someone put
+    on the event's waiting list (or registered already) gets no workshop now; they choose once
+    they have a place."""
+    event = lock_row(Event, event_id)
+    if event is None:
+        raise NotFoundHere()
+    if registration.registration_closed_reason(event) is None:  # else register() says why
+        agenda_choices.check_choice(event, session_ids)
+    outcome = registration.register(event_id, details, tell=False)
+    if outcome.already_registered:
+        return outcome, None
     workshops = None
-    if session_ids and outcome.registration.is_confirmed and not outcome.already_registered:
+    if session_ids and outcome.registration.is_confirmed:
         workshops = agenda_choices.choose_workshops(outcome.registration, session_ids)
+    has_rondes = bool(event_rondes(event))
+    registration.tell_registered(outcome.registration, agenda_notifications.chosen_workshops(
+        workshops, has_rondes, outcome.registration.is_confirmed))  # fmt: skip
     return outcome, workshops
 
 

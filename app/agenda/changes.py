@@ -23,6 +23,7 @@ def describe(session: Session) -> dict:
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
         "room": session.room.name if session.room else None,
+        "kind": session.kind,
         "status": session.status,
     }
 

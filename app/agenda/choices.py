@@ -114,6 +114,8 @@ def release_all(registration: Registration) -> None:
 def end_choices(session: Session) -> int:
     """A workshop is cancelled (or is no longer a workshop): its choices and its waiting list
     end, and each person is told once that they may choose another workshop of that ronde."""
+    if not session.event.is_draft and not lifecycle.places_may_move(session.event):
+        return 0  # started or over: who was in it stays on record (attendance, certificates)
     choices = list(
         db.session.scalars(
             sa.select(SessionChoice)
@@ -126,7 +128,7 @@ def end_choices(session: Session) -> int:
         registration = choice.registration
         db.session.delete(choice)
         if tell and registration.is_confirmed:
-            notifications.workshop_cancelled(registration, session)
+            notifications.workshop_ended(registration, session)
     db.session.flush()
     return len(choices)
 
@@ -147,6 +149,20 @@ def validate_choice(
                 raise DomainError(_l("Kies in elke ronde een workshop."))
 
 
+def check_choice(event: Event, session_ids: list[int]) -> list[Session]:
+    """The workshops `session_ids` name, if they may be chosen together at `event` (and all
+    rondes have one when a choice is required); a DomainError says why not."""
+    sessions = event_sessions(event, include_cancelled=False)
+    rondes = rules.rondes(sessions)
+    by_id = {s.id: s for s in sessions}
+    chosen = [by_id[i] for i in dict.fromkeys(session_ids) if i in by_id]
+    if len(chosen) != len(set(session_ids)):
+        raise DomainError(_l("Deze workshop kunt u niet kiezen."))
+    if rondes:
+        validate_choice(event, chosen, rondes, event.workshop_choice_required)
+    return chosen
+
+
 def choose_workshops(registration: Registration, session_ids: list[int]) -> ChoiceOutcome:
     """Set a registrant's workshops: one per ronde at most, never overlapping. A full workshop
     — or one with people already waiting — puts them on its own waiting list. Places given up
@@ -156,12 +172,7 @@ def choose_workshops(registration: Registration, session_ids: list[int]) -> Choi
     db.session.refresh(registration)
     if not registration.is_confirmed:
         raise StateConflict(_l("U kiest workshops zodra u een plaats heeft."))
-    sessions = event_sessions(event, include_cancelled=False)
-    by_id = {s.id: s for s in sessions}
-    chosen = [by_id[i] for i in dict.fromkeys(session_ids) if i in by_id]
-    if len(chosen) != len(set(session_ids)):
-        raise DomainError(_l("Deze workshop kunt u niet kiezen."))
-    validate_choice(event, chosen, rules.rondes(sessions), event.workshop_choice_required)
+    chosen = check_choice(event, session_ids)
 
     current = {c.session_id: c for c in choices_of(registration)}
     chosen_ids = {s.id for s in chosen}

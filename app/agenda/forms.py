@@ -6,11 +6,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice as Choice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from app.agenda.models import SessionKind
-from app.agenda.reading import event_rooms
-from app.extensions import db
 from app.forms import (
     BoundedIntegerField,
     EmailAddressField,
@@ -20,7 +18,6 @@ from app.forms import (
     clean_text,
 )
 from app.programme.forms import LocalDateTimeField, MultiCheckboxField
-from app.programme.models import Event
 from app.registration.forms import event_fields, registration_form_for
 from app.timezones import format_period
 
@@ -77,20 +74,6 @@ class RoomForm(Form):
         description=_l("Bijvoorbeeld: rolstoeltoegankelijk, ringleiding, lift."),
         validators=[Optional(), Length(max=500)],
     )
-
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, obj=obj, **kwargs)
-        self.room = obj  # the room being edited: its own name is no collision
-
-    def validate_name(self, field) -> None:
-        # Renaming only: adding a room checks its name in the service (rooms of one event
-        # have different names, a constraint in the schema too).
-        if self.room is None:
-            return
-        event = db.session.get(Event, self.room.event_id)  # loaded already by the view
-        name = field.data.casefold()
-        if any(r.name.casefold() == name and r.id != self.room.id for r in event_rooms(event)):
-            raise ValidationError(_l("Er is al een zaal met deze naam."))
 
 
 class SpeakerForm(Form):

@@ -17,10 +17,11 @@ from app.agenda import speakers as speaker_rules
 from app.agenda.changes import announce_changes, pending_changes
 from app.agenda.forms import RoomForm, SessionForm, SpeakerForm
 from app.agenda.models import SessionKind
+from app.agenda.notifications import change_text
 from app.agenda.public import attendance
 from app.errors import DomainError, StaleEdit
 from app.extensions import db
-from app.forms import accepted, render_form
+from app.forms import accepted, render_form, seen_version
 from app.programme import services as programme
 from app.registration.exports import as_xlsx
 from app.timezones import NonexistentLocalTime, from_local, to_local
@@ -100,6 +101,7 @@ def editor(event_id: int):
         rooms=services.event_rooms(event),
         conflicts=services.conflicts(event, sessions),
         pending=pending_changes(event),
+        change_text=change_text,
     )
 
 
@@ -194,19 +196,13 @@ def edit_session(event_id: int, session_id: int):
     if form.validate_on_submit():
         try:
             services.update_session(session, form.details(), services.speakers_by_id(form.speakers.data),
-                                    by=current_user, seen_version=_seen_version())  # fmt: skip
+                                    by=current_user, seen_version=seen_version())  # fmt: skip
             db.session.commit()
         except (StaleEdit, StaleDataError):
             return _stale_session_form(event_id, session_id)
         flash(_("Wijzigingen opgeslagen."), "success")
         return redirect(url_for(".editor", event_id=event.id))
     return render_form("agenda/session_form.html", form, event=event, session=session)
-
-
-def _seen_version() -> int | None:
-    """The version the form showed (a hidden field); None for a form without one."""
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _stale_session_form(event_id: int, session_id: int):

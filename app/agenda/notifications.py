@@ -35,19 +35,24 @@ def workshop_place(choice) -> None:
     queue_for(registration, "workshop_place", compose)
 
 
-def workshop_cancelled(registration, session) -> None:
-    """Told once when a workshop they chose (or waited for) is cancelled."""
+def workshop_ended(registration, session) -> None:
+    """Told once when a workshop they chose (or waited for) is cancelled, or is no longer a
+    workshop (a plenary session everyone attends)."""
 
     def compose(language):
+        if session.is_cancelled:
+            subject = _("Workshop geschrapt: %(title)s", title=session.title)
+            what = _("De workshop %(title)s (%(when)s) gaat helaas niet door. Uw plaats in deze workshop, of op de wachtlijst ervan, vervalt.",
+                     title=session.title, when=_when(session, language))  # fmt: skip
+        else:
+            subject = _("Geen workshop meer: %(title)s", title=session.title)
+            what = _("%(title)s (%(when)s) is geen workshop meer maar een onderdeel voor iedereen. U hoeft er niet meer voor te kiezen; uw keuze ervoor vervalt.",
+                     title=session.title, when=_when(session, language))  # fmt: skip
         return MailContent(
-            subject=_("Workshop geschrapt: %(title)s", title=session.title),
+            subject=subject,
             greeting=greeting(registration),
             paragraphs=[
-                _(
-                    "De workshop %(title)s (%(when)s) gaat helaas niet door. Uw plaats in deze workshop, of op de wachtlijst ervan, vervalt.",
-                    title=session.title,
-                    when=_when(session, language),
-                ),
+                what,
                 _(
                     "Uw plaats bij %(event)s blijft staan. Via de link kiest u een andere workshop in deze ronde.",
                     event=registration.event.title,
@@ -57,6 +62,27 @@ def workshop_cancelled(registration, session) -> None:
         )
 
     queue_for(registration, "workshop_cancelled", compose)
+
+
+def chosen_workshops(outcome, has_rondes: bool, has_place: bool):
+    """Paragraphs for the registration mail: the workshops just chosen (and any full one the
+    person now waits for), or where to choose them."""
+
+    def more(language) -> list[str]:
+        if not has_rondes:
+            return []
+        if not has_place:
+            return [_("Workshops kiest u via de link zodra u een plaats heeft.")]
+        if outcome is None:
+            return [_("U heeft nog geen workshop gekozen; dat kan via de link.")]
+        lines = [f"• {_when(s, language)} {s.title}" + (f" ({s.room.name})" if s.room else "")
+                 for s in outcome.confirmed]  # fmt: skip
+        lines += [
+            f"• {_when(s, language)} {s.title} – " + _("wachtlijst") for s in outcome.waitlisted
+        ]
+        return [_("Uw workshops:") + "\n" + "\n".join(lines)] if lines else []
+
+    return more
 
 
 def change_text(change, language: str) -> str:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.agenda import changes, choices
-from app.agenda.models import Room, Session, SessionStatus, Speaker
+from app.agenda.models import AgendaChange, Room, Session, SessionStatus, Speaker
 from app.agenda.reading import (  # noqa: F401  (the editor's reading, in one import)
     all_speakers,
     conflicts,
@@ -125,6 +125,18 @@ def delete_session(session: Session) -> None:
         )
     choices.end_choices(session)
     db.session.delete(session)
+    db.session.flush()
+
+
+def delete_agenda(event: Event) -> None:
+    """With a deleted draft: its sessions (and their speakers and any choices), rooms and
+    change records, through the ORM so that nothing stays behind on SQLite either."""
+    for session in event_sessions(event):
+        choices.end_choices(session)
+        db.session.delete(session)
+    for room in event_rooms(event):
+        db.session.delete(room)
+    db.session.execute(sa.delete(AgendaChange).where(AgendaChange.event_id == event.id))
     db.session.flush()
 
 

@@ -1,6 +1,6 @@
 """Speakers are kept across events, so one organiser's edit shows on another's event page.
-Who may edit a speaker: admins, whoever added them, and the organisers of an event where they
-lead a session; every edit is recorded. Their e-mail address is for those people only."""
+Who may edit a speaker: admins, whoever added them, and the organisers of a published (or
+cancelled) event where they lead a session; every edit is recorded. Their e-mail address is for those people only."""
 
 from __future__ import annotations
 
@@ -10,18 +10,21 @@ from flask_babel import lazy_gettext as _l
 from app.agenda.models import Session, Speaker, SpeakerEdit, session_speakers
 from app.errors import NotAllowed, NotFoundHere
 from app.extensions import db
-from app.programme.models import event_organisers
+from app.programme.models import Event, EventStatus, event_organisers
 
 SPEAKER_FIELDS = ("name", "organisation", "bio", "email")
 
 
 def _editable_ids(user) -> set[int]:
     """The speakers `user` may edit (not used for admins, who may edit all)."""
+    # Only events the public has seen them at: putting a speaker in one's own draft must not
+    # be a way to their address.
     via_events = (
         sa.select(session_speakers.c.speaker_id)
         .join(Session, Session.id == session_speakers.c.session_id)
+        .join(Event, Event.id == Session.event_id)
         .join(event_organisers, event_organisers.c.event_id == Session.event_id)
-        .where(event_organisers.c.user_id == user.id)
+        .where(event_organisers.c.user_id == user.id, Event.status != EventStatus.DRAFT)
     )
     added = sa.select(Speaker.id).where(Speaker.created_by_id == user.id)
     return set(db.session.scalars(via_events.union(added)))

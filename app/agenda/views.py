@@ -1,6 +1,6 @@
 """Attendees: changing their workshops through the manage link."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -10,6 +10,7 @@ from app.agenda.public import public_agenda
 from app.extensions import db
 from app.forms import render_form
 from app.links import personal_page
+from app.programme import lifecycle
 from app.registration.tokens import registration_by_token
 
 bp = Blueprint("agenda", __name__)
@@ -20,6 +21,9 @@ bp = Blueprint("agenda", __name__)
 def choose(token: str):
     registration = registration_by_token(token)
     event = registration.event
+    reason = lifecycle.places_frozen_reason(event)
+    if reason is not None and request.method == "GET":  # a POST is refused by the service
+        return render_template("registration/frozen.html", event=event, reason=reason, token=token)
     agenda = public_agenda(event)
     chosen = {c.session_id for c in choices_of(registration)}
     form = workshop_form(agenda.rondes, agenda.counts, event.workshop_choice_required,

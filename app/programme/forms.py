@@ -12,7 +12,6 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,8 +26,7 @@ from app.forms import (
     no_line_breaks,
     sane_date,
 )
-from app.programme import services
-from app.programme.models import EventKind, Theme
+from app.programme.models import EventKind
 from app.timezones import NonexistentLocalTime, from_local, to_local
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -174,12 +172,6 @@ class AccreditationForm(Form):
     )
 
 
-# A theme's address is made from its name once, with room for a "-2" when the name is taken.
-THEME_SLUG_ROOM = Theme.__table__.c.slug.type.length - 10
-# Names whose address is already a page of its own.
-RESERVED_THEME_SLUGS = {"nieuw"}
-
-
 class ThemeForm(Form):
     name = SingleLineField(_l("Naam"), validators=[DataRequired(), Length(max=120)])
     description = MultiLineField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
@@ -187,25 +179,6 @@ class ThemeForm(Form):
     contact_email = EmailAddressField(
         _l("E-mailadres contactpersoon"), validators=[Optional(), Email(), Length(max=254)]
     )
-
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, obj=obj, **kwargs)
-        self.theme = obj  # the theme being edited: its own name is no collision
-
-    def validate_name(self, field) -> None:
-        if self.theme is None:  # the address is made when the theme is created, not after
-            slug = services.slugify(field.data)
-            if len(slug) > THEME_SLUG_ROOM:
-                raise ValidationError(
-                    _l("Deze naam is te lang voor een webadres. Kies een kortere naam.")
-                )
-            if slug in RESERVED_THEME_SLUGS:
-                raise ValidationError(
-                    _l("Deze naam is al het adres van een andere pagina. Kies een andere naam.")
-                )
-        name = field.data.casefold()
-        if any(t.name.casefold() == name and t is not self.theme for t in services.all_themes()):
-            raise ValidationError(_l("Er is al een thema met deze naam."))
 
 
 class ProgrammeFilterForm(Form):

@@ -12,7 +12,7 @@ from app.accounts.permissions import admin_required, organiser_required
 from app.activity import services as activity
 from app.errors import StaleEdit
 from app.extensions import db
-from app.forms import accepted, render_form
+from app.forms import accepted, render_form, seen_version
 from app.programme import services
 from app.programme.forms import AccreditationForm, DuplicateEventForm, EventForm, ThemeForm
 
@@ -39,11 +39,6 @@ def _creation_key() -> str:
     """A key per blank form: posting the same form twice (a double click) makes one event."""
     key = request.form.get("creation_key", "")
     return key if 20 <= len(key) <= 64 and key.isascii() else secrets.token_urlsafe(24)
-
-
-def _seen_version() -> int | None:
-    value = request.form.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _chosen_organisers(form: EventForm):
@@ -82,15 +77,16 @@ def edit_event(event_id: int):
     event = services.managed_event(current_user, event_id, lock=request.method == "POST")
     form, themes_by_id = _event_form(event)
     if form.validate_on_submit():
-        organisers = _chosen_organisers(form)
-        if organisers is not None and not organisers:
-            form.organisers.errors.append(_("Een activiteit heeft minstens één organisator."))
-        else:
-            try:
-                activity.update_event(event, form.details(themes_by_id), organisers,
-                                      by=current_user, seen_version=_seen_version())  # fmt: skip
-            except StaleEdit as stale:
-                return _stale_event_form(event_id, stale)
+
+        def save():
+            activity.update_event(event, form.details(themes_by_id), _chosen_organisers(form),
+                                  by=current_user, seen_version=seen_version())  # fmt: skip
+
+        try:
+            saved = accepted(form, "organisers" if "organisers" in form else "title", save)
+        except StaleEdit as stale:
+            return _stale_event_form(event_id, stale)
+        if saved:
             db.session.commit()
             flash(_("Wijzigingen opgeslagen."), "success")
             return redirect(url_for(".edit_event", event_id=event.id))
@@ -99,6 +95,7 @@ def edit_event(event_id: int):
         form,
         event=event,
         accreditation_form=AccreditationForm(formdata=None),
+        may_unpublish=activity.may_unpublish(event),
     )
 
 
@@ -109,7 +106,8 @@ def _stale_event_form(event_id: int, stale: StaleEdit):
     form, _themes = _event_form(event, stored=True)
     flash(str(stale.description), "error")
     return render_template("programme/manage/event_form.html", form=form, event=event,
-                           accreditation_form=AccreditationForm(formdata=None)), 409  # fmt: skip
+                           accreditation_form=AccreditationForm(formdata=None),
+                           may_unpublish=activity.may_unpublish(event)), 409  # fmt: skip
 
 
 @bp.route("/activiteiten/<int:event_id>/publiceren", methods=["POST"])
@@ -139,7 +137,7 @@ def delete_event(event_id: int):
     """A draft is deleted, never cancelled: it was never public. GET asks to confirm."""
     event = services.managed_event(current_user, event_id, lock=request.method == "POST")
     if request.method == "POST":
-        services.delete_draft(event)
+        activity.delete_draft(event)
         db.session.commit()
         flash(_("Het concept is verwijderd."), "success")
         return redirect(url_for(".events"))

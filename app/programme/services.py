@@ -52,10 +52,15 @@ def _event_slug(title: str, starts_at: datetime) -> str:
     return _unique_slug(Event, f"{slugify(title)[:180]}-{to_local(starts_at):%Y-%m-%d}")
 
 
-def _insert_with_unique_slug(row, make_slug, fill=lambda: None) -> None:
+class TakenMeanwhile(StateConflict):
+    """Another request inserted the same thing first (the same form posted twice)."""
+
+
+def _insert_with_unique_slug(row, make_slug, fill=lambda: None, *, taken=lambda: False) -> None:
     """Insert `row` with a free slug; `fill` sets its relationships once it is in the session.
-    Two requests at once (a double click) may pick the same slug; the loser's savepoint rolls
-    back and it takes the next one, never a 500."""
+    Two requests at once may pick the same slug; the loser's savepoint rolls back and it takes
+    the next one, never a 500. When `taken()` says the clash was the row itself (made by the
+    other request), TakenMeanwhile."""
     for _attempt in range(5):
         row.slug = make_slug()
         try:
@@ -65,7 +70,8 @@ def _insert_with_unique_slug(row, make_slug, fill=lambda: None) -> None:
                 db.session.flush()
             return
         except IntegrityError:
-            continue
+            if taken():
+                raise TakenMeanwhile() from None
     raise StateConflict(_l("Dat lukte even niet; probeer het opnieuw."))
 
 
@@ -185,11 +191,18 @@ def event_created_with(key: str | None) -> Event | None:
 def create_event(
     owner: User, details: dict, organisers: Iterable[User] = (), creation_key: str | None = None
 ) -> Event:
-    """A new draft owned by `owner` (and any further organisers). Posting the same form twice
-    (same `creation_key`) gives the draft made the first time."""
+    """A new draft owned by `owner` (and any further organisers)."""
+    return create_event_once(owner, details, organisers, creation_key)[0]
+
+
+def create_event_once(
+    owner: User, details: dict, organisers: Iterable[User] = (), creation_key: str | None = None
+) -> tuple[Event, bool]:
+    """A new draft, unless the same form (same `creation_key`) made one already — after each
+    other or at the same moment: then that one, and False (nothing was created)."""
     earlier = event_created_with(creation_key)
     if earlier is not None:
-        return earlier
+        return earlier, False
     event = Event(status=EventStatus.DRAFT, creation_key=(creation_key or "")[:64] or None)
     for field in ("title", "starts_at"):
         setattr(event, field, details[field])
@@ -199,13 +212,11 @@ def create_event(
         event.organisers = list({u.id: u for u in [owner, *organisers]}.values())
 
     try:
-        _insert_with_unique_slug(event, lambda: _event_slug(event.title, event.starts_at), fill)
-    except (StateConflict, IntegrityError):
-        earlier = event_created_with(creation_key)  # the other click won with our key
-        if earlier is None:
-            raise
-        return earlier
-    return event
+        _insert_with_unique_slug(event, lambda: _event_slug(event.title, event.starts_at), fill,
+                                 taken=lambda: event_created_with(creation_key) is not None)  # fmt: skip
+    except TakenMeanwhile:
+        return event_created_with(creation_key), False
+    return event, True
 
 
 # What a calendar or an attendee's plans depend on: a change here is announced.
@@ -234,6 +245,8 @@ def update_event(
     if event.is_cancelled:
         raise StateConflict(_l("Een geannuleerde activiteit kan niet meer worden gewijzigd."))
     ensure_current(event, seen_version)
+    if organisers is not None and not list(organisers):
+        raise DomainError(_l("Een activiteit heeft minstens één organisator."))
     before = {field: getattr(event, field) for field in (*SCHEDULE_FIELDS, "capacity")}
     _apply_details(event, details)
     if organisers is not None:
@@ -246,12 +259,21 @@ def update_event(
         },
         capacity_changed=before["capacity"] != event.capacity,
     )
-    if event.starts_at != before["starts_at"]:
-        edit.shift = event.starts_at - before["starts_at"]
+    edit.shift = _agenda_shift(before["starts_at"], before["ends_at"], event)
     if event.is_published and edit.changes:
         event.ical_sequence += 1
     db.session.flush()
     return edit
+
+
+def _agenda_shift(old_start: datetime, old_end: datetime, event: Event) -> timedelta | None:
+    """How far the agenda moves with the event: along with a new date (or a start and end
+    moved alike); not when only the day got longer or shorter."""
+    shift = event.starts_at - old_start
+    if not shift:
+        return None
+    new_day = to_local(event.starts_at).date() != to_local(old_start).date()
+    return shift if new_day or event.ends_at - old_end == shift else None
 
 
 def publish_event(event: Event, problems: Iterable = ()) -> Event:
@@ -294,6 +316,10 @@ def cancel_event(event: Event) -> Event:
         raise StateConflict(_l("Een concept annuleert u niet: verwijder het."))
     if event.is_cancelled:
         raise StateConflict(_l("Deze activiteit is al geannuleerd."))
+    if utcnow() >= event.starts_at:  # "gaat niet door" after the fact tells nobody anything
+        raise StateConflict(
+            _l("Een activiteit die al begonnen of voorbij is, kunt u niet meer annuleren.")
+        )
     event.status = EventStatus.CANCELLED
     event.cancelled_at = utcnow()
     event.ical_sequence += 1
@@ -301,19 +327,26 @@ def cancel_event(event: Event) -> Event:
     return event
 
 
-def delete_draft(event: Event) -> None:
+def ensure_draft(event: Event) -> None:
     if not event.is_draft:
         raise StateConflict(_l("Alleen een concept kan worden verwijderd."))
+
+
+def delete_draft(event: Event) -> None:
+    """The event row with its themes, organisers and accreditations; its agenda and questions
+    are other capabilities' (`activity.services.delete_draft` removes those first)."""
+    ensure_draft(event)
     db.session.delete(event)
     db.session.flush()
 
 
 def duplicate_event(
     event: Event, new_start: datetime, by: User, creation_key: str | None = None
-) -> tuple[Event, timedelta]:
+) -> tuple[Event, timedelta | None]:
     """A new draft with the same content, moved to `new_start`; the registration window
     moves along by the same amount so it keeps its distance to the event. Returns the copy and
-    the shift, with which the agenda and the questions are copied (activity.services)."""
+    the shift, with which the agenda and the questions are copied (activity.services); no
+    shift when the same form had made the copy already."""
     shift: timedelta = new_start - event.starts_at
     details = {field: getattr(event, field) for field in EDITABLE_FIELDS}
     details["starts_at"] = new_start
@@ -322,15 +355,14 @@ def duplicate_event(
         if details[field] is not None:
             details[field] = details[field] + shift
     details["themes"] = event.themes
-    earlier = event_created_with(creation_key)
-    copy = create_event(by, details, organisers=event.organisers, creation_key=creation_key)
-    if earlier is None:
+    copy, created = create_event_once(by, details, event.organisers, creation_key)
+    if created:
         copy.accreditations = [
             Accreditation(register=a.register, accreditation_id=a.accreditation_id, points=a.points)
             for a in event.accreditations
         ]
         db.session.flush()
-    return copy, shift
+    return copy, (shift if created else None)
 
 
 def add_accreditation(event: Event, register: str, accreditation_id: str, points) -> Accreditation:
@@ -364,9 +396,22 @@ def _theme_named(name: str, other_than: int | None = None) -> Theme | None:
     return db.session.scalar(query)
 
 
+# A theme's address is made from its name once, with room for a "-2" when the name is taken;
+# "nieuw" is already a page of its own (/beheer/themas/nieuw).
+THEME_SLUG_ROOM = Theme.__table__.c.slug.type.length - 10
+RESERVED_THEME_SLUGS = {"nieuw"}
+
+
 def create_theme(details: dict) -> Theme:
     if _theme_named(details["name"]) is not None:
         raise DomainError(_l("Er is al een thema met deze naam."))
+    slug = slugify(details["name"])
+    if len(slug) > THEME_SLUG_ROOM:
+        raise DomainError(_l("Deze naam is te lang voor een webadres. Kies een kortere naam."))
+    if slug in RESERVED_THEME_SLUGS:
+        raise DomainError(
+            _l("Deze naam is al het adres van een andere pagina. Kies een andere naam.")
+        )
     theme = Theme(**{f: details[f] for f in THEME_FIELDS if f in details})
     _insert_with_unique_slug(theme, lambda: _unique_slug(Theme, slugify(theme.name)))
     return theme

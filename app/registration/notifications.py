@@ -78,7 +78,8 @@ def greeting(registration: Registration) -> str:
     return _("Beste %(name)s,", name=registration.name or registration.participant.name)
 
 
-def confirmed(registration: Registration) -> None:
+def confirmed(registration: Registration, more=None) -> None:
+    """`more(language)`: further paragraphs, e.g. the workshops just chosen (the agenda's)."""
     event = registration.event
 
     def compose(language):
@@ -88,6 +89,7 @@ def confirmed(registration: Registration) -> None:
             paragraphs=[
                 _("U bent aangemeld voor %(title)s.", title=event.title),
                 facts(registration, language),
+                *(more(language) if more else []),
                 _("In de bijlage staat de activiteit voor uw agenda."),
             ],
             action=manage_action(registration),
@@ -101,7 +103,7 @@ def confirmed(registration: Registration) -> None:
     queue_for(registration, "registration_confirmed", compose, calendar_method="REQUEST")
 
 
-def waitlisted(registration: Registration) -> None:
+def waitlisted(registration: Registration, more=None) -> None:
     event = registration.event
 
     def compose(language):
@@ -118,6 +120,7 @@ def waitlisted(registration: Registration) -> None:
                     "Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u direct bericht."
                 ),
                 facts(registration, language),
+                *(more(language) if more else []),
             ],
             action=manage_action(registration),
         )

@@ -48,6 +48,13 @@ def copy_questions(event: Event, copy: Event) -> None:
         add_question(copy, question.text, question.kind, list(question.options), question.required)
 
 
+def delete_questions(event: Event) -> None:
+    """With a deleted draft."""
+    for question in questions_for(event):
+        db.session.delete(question)
+    db.session.flush()
+
+
 def remove_question(event: Event, question_id: int) -> None:
     question = db.session.get(Question, question_id)
     if question is None or question.event_id != event.id:

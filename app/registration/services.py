@@ -20,7 +20,7 @@ from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
 from app.programme import lifecycle
-from app.programme.models import Event, EventStatus
+from app.programme.models import Event
 from app.programme.services import ensure_can_manage
 from app.registration import notifications
 from app.registration.models import Participant, Registration, RegistrationStatus
@@ -92,11 +92,12 @@ def seats_left(event: Event) -> int | None:
 def registration_closed_reason(event: Event, now: datetime | None = None):
     """Why registering is not possible now, in words for the visitor; None when it is."""
     now = now or utcnow()
-    if event.status == EventStatus.DRAFT:
+    phase = lifecycle.phase(event, now)
+    if phase == lifecycle.Phase.DRAFT:
         return _l("Aanmelden is nog niet mogelijk.")
-    if event.is_cancelled:
+    if phase == lifecycle.Phase.CANCELLED:
         return _l("Deze activiteit is geannuleerd; aanmelden kan niet meer.")
-    if now >= event.starts_at:
+    if phase in (lifecycle.Phase.STARTED, lifecycle.Phase.OVER):
         return _l("Deze activiteit is al begonnen of voorbij; aanmelden kan niet meer.")
     if event.registration_opens_at and now < event.registration_opens_at:
         language = str(get_locale() or "nl")
@@ -194,12 +195,24 @@ def _apply(registration: Registration, details: RegistrationDetails) -> None:
     registration.photo_consent_at = now if details.photos else None
 
 
-def register(event_id: int, details: RegistrationDetails) -> RegistrationOutcome:
+def tell_registered(registration: Registration, more=None) -> None:
+    """The mail for a new registration: a place, or a spot on the waiting list."""
+    if registration.is_confirmed:
+        notifications.confirmed(registration, more)
+    else:
+        notifications.waitlisted(registration, more)
+
+
+def register(
+    event_id: int, details: RegistrationDetails, *, tell: bool = True
+) -> RegistrationOutcome:
     """A place if one is left and nobody waits for it, else the end of the waiting list; one
     registration per person.
 
     The same e-mail address again changes nothing and gets no second place: the person (the
-    owner of the address, who may not be whoever filled in the form) is sent their link again."""
+    owner of the address, who may not be whoever filled in the form) is sent their link again.
+    `tell=False`: the caller sends the mail for a new registration (`tell_registered`), e.g.
+    once the workshops are decided too."""
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
@@ -234,10 +247,8 @@ def register(event_id: int, details: RegistrationDetails) -> RegistrationOutcome
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlist_position = position
     db.session.flush()
-    if has_place:
-        notifications.confirmed(registration)
-    else:
-        notifications.waitlisted(registration)
+    if tell:
+        tell_registered(registration)
     return RegistrationOutcome(registration)
 
 

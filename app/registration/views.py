@@ -78,6 +78,11 @@ def register(slug: str):
         db.session.rollback()
         flash(str(closed.description), "error")
         return redirect(url_for("programme.event", slug=slug))
+    except DomainError as refused:  # e.g. a workshop cancelled since the page was loaded
+        db.session.rollback()
+        flash(str(refused.description), "error")
+        return render_template("registration/register.html", event=event, seats_left=page.seats_left,
+                               form=form, extra_fields=page.extra_fields), 400  # fmt: skip
     db.session.commit()
     g.registration_mailed = True
     session["registration_received"] = slug
@@ -127,6 +132,10 @@ def manage(token: str):
 @personal_page
 def cancel(token: str):
     registration = registration_by_token(token)
+    page = registration_page(registration)
+    if request.method == "GET" and page.frozen_reason and not registration.is_cancelled:
+        return render_template("registration/frozen.html", event=page.event,
+                               reason=page.frozen_reason, token=token)  # fmt: skip
     if request.method == "POST":
         activity.cancel_registration(registration.id, by="attendee")
         db.session.commit()

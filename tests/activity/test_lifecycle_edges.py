@@ -263,3 +263,118 @@ def test_an_event_with_registrations_cannot_be_unpublished(make_event, register)
     db.session.commit()
     with pytest.raises(StateConflict):
         activity.unpublish_event(event)
+
+
+# --- found in review -----------------------------------------------------------------------
+
+
+def test_deleting_a_draft_takes_its_agenda_and_questions_along(themadag, client, auth):
+    from app.agenda.models import AgendaChange, Room, Session
+    from app.registration import questions
+    from app.registration.models import Question
+
+    event, s, owner = themadag(status="draft")
+    questions.add_question(event, "Komt u met de fiets?", "yes_no", [], False)
+    db.session.commit()
+    auth.login(owner.email)
+    assert client.post(f"/beheer/activiteiten/{event.id}/verwijderen").status_code == 302
+    db.session.expire_all()
+    for model in (Session, Room, Question, AgendaChange):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0, model
+
+
+def test_the_confirmation_names_the_chosen_workshops(themadag, mailbox):
+    from app.registration.services import RegistrationDetails
+
+    event, s, _owner = themadag(capacity_wonen=1)
+    activity.register(
+        event.id, RegistrationDetails(name="Anna", email="anna@example.org"), [s["wonen"].id]
+    )
+    activity.register(
+        event.id, RegistrationDetails(name="Bram", email="bram@example.org"), [s["wonen"].id]
+    )
+    db.session.commit()
+    [anna] = [m for m in mails("registration_confirmed") if m.recipient == "anna@example.org"]
+    [bram] = [m for m in mails("registration_confirmed") if m.recipient == "bram@example.org"]
+    assert "Uw workshops:" in anna.text_body and "Wonen (Zaal 1.12)" in anna.text_body
+    assert "Wonen – wachtlijst" in bram.text_body
+
+
+def test_a_required_workshop_choice_is_a_service_rule_whoever_registers(themadag):
+    from app.errors import DomainError
+    from app.registration.services import RegistrationDetails
+
+    event, s, _owner = themadag()
+    event.workshop_choice_required = True
+    db.session.commit()
+    anna = RegistrationDetails(name="Anna", email="anna@example.org")
+    with pytest.raises(DomainError):
+        activity.register(event.id, anna, [])
+    db.session.rollback()
+    activity.register(event.id, anna, [s["geld"].id])
+    db.session.commit()
+    with pytest.raises(DomainError):  # the same refusal for a known address: it reveals nothing
+        activity.register(event.id, anna, [])
+
+
+def test_cancelling_a_workshop_after_the_start_keeps_who_was_in_it(themadag, register):
+    event, s, anna, bram = _workshop_full_with_one_waiting(themadag, register)
+    _move_start(event, timedelta(minutes=-30))
+    agenda.cancel_session(s["wonen"])
+    db.session.commit()
+    assert _choice(anna, s["wonen"]).status == "confirmed"
+    assert mails("workshop_cancelled") == []
+
+
+def test_an_event_that_has_started_cannot_be_cancelled(make_event):
+    event = make_event()
+    _move_start(event, timedelta(minutes=-5))
+    with pytest.raises(StateConflict):
+        activity.cancel_event(db.session.get(Event, event.id))
+
+
+def test_a_longer_day_does_not_move_the_agenda(themadag):
+    event, s, _owner = themadag()
+    before = s["wonen"].starts_at
+    activity.update_event(event, {"starts_at": event.starts_at - timedelta(hours=1)})
+    db.session.commit()
+    db.session.refresh(s["wonen"])
+    assert s["wonen"].starts_at == before
+
+
+def test_a_workshop_that_becomes_plenary_is_recorded_and_told_as_such(themadag, register):
+    from app.agenda.changes import pending_changes
+
+    event, s, anna, bram = _workshop_full_with_one_waiting(themadag, register)
+    agenda.update_session(s["wonen"], {"kind": "plenary"})
+    db.session.commit()
+    assert [c.what for c in pending_changes(event)] == ["changed"]
+    assert all("geen workshop meer" in m.text_body for m in mails("workshop_cancelled"))
+
+
+def test_links_to_cancel_or_choose_on_a_cancelled_event_explain_instead_of_offering(
+    themadag, register, client
+):
+    from app.registration.tokens import issue_manage_token
+
+    event, s, anna, _bram = _workshop_full_with_one_waiting(themadag, register)
+    token = issue_manage_token(anna)
+    activity.cancel_event(db.session.get(Event, event.id))
+    db.session.commit()
+    for path in (f"/aanmelding/{token}/afmelden", f"/aanmelding/{token}/workshops"):
+        page = client.get(path).get_data(as_text=True)
+        assert "u hoeft niets te doen" in page and "<form" not in page.split("<main")[1], path
+    manage = client.get(f"/aanmelding/{token}").get_data(as_text=True)
+    assert "U heeft een plaats" not in manage
+
+
+def test_back_to_draft_is_offered_only_without_registrations(make_event, register, client, auth):
+    event = make_event()
+    auth.login(event.organisers[0].email)
+    assert "terug-naar-concept" in client.get(f"/beheer/activiteiten/{event.id}").get_data(
+        as_text=True
+    )
+    register(event, "Anna")
+    assert "terug-naar-concept" not in client.get(f"/beheer/activiteiten/{event.id}").get_data(
+        as_text=True
+    )

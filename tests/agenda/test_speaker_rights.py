@@ -13,6 +13,7 @@ from app.agenda import services as agenda
 from app.agenda import speakers
 from app.agenda.models import Speaker, SpeakerEdit
 from app.extensions import db
+from app.programme import services as programme
 
 ADDRESS = "hanneke@voorbeeld.nl"
 NEW_DETAILS = {"name": "Hanneke Smit-de Vries", "organisation": "Buurtwerk Oost",
@@ -30,6 +31,7 @@ def hanneke(make_user, make_event):
     event = make_event(owner=alice, kind="themadag", status="draft", hours=4)
     agenda.add_session(event, {"kind": "plenary", "title": "Geldzorgen", "starts_at": event.starts_at,
                                "ends_at": event.starts_at + timedelta(hours=1)}, speakers=[speaker])  # fmt: skip
+    programme.publish_event(event)
     db.session.commit()
     return speaker, {"alice": alice, "carol": carol}
 
@@ -102,7 +104,7 @@ def test_an_admin_may_edit_any_speaker(client, auth, make_user, hanneke):
     assert after.organisation == "Buurtwerk Oost" and edit.changed_by_id == admin.id
 
 
-def test_an_organiser_may_edit_a_speaker_once_she_leads_a_session_at_his_event(
+def test_an_organiser_may_edit_a_speaker_once_she_leads_a_session_at_his_published_event(
     client, auth, make_event, hanneke, bob
 ):
     speaker, _ = hanneke
@@ -112,6 +114,10 @@ def test_an_organiser_may_edit_a_speaker_once_she_leads_a_session_at_his_event(
 
     agenda.add_session(event, {"kind": "plenary", "title": "Schulden", "starts_at": event.starts_at,
                                "ends_at": event.starts_at + timedelta(hours=1)}, speakers=[speaker])  # fmt: skip
+    db.session.commit()
+    # Putting her in his own draft is no way to her address ...
+    assert client.get(f"/beheer/sprekers/{speaker.id}").status_code == 403
+    programme.publish_event(event)  # ... being on his public programme is
     db.session.commit()
 
     assert client.get(f"/beheer/sprekers/{speaker.id}").status_code == 200

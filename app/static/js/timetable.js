@@ -9,6 +9,7 @@
   if (!root) { return; }
   var grid = document.getElementById("timetable-grid");
   var statusLine = document.getElementById("timetable-status");
+  var errorLine = document.getElementById("timetable-error");  // visible: a refusal must be seen
   var undoButton = document.getElementById("undo");
   var conflictList = document.getElementById("conflict-list");
   var csrfToken = document.querySelector('meta[name="csrf-token"]').content;
@@ -28,6 +29,7 @@
   function local(mins) { return new Date(mins * 60000).toISOString().slice(0, 16); }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function clock(mins) { var d = new Date(mins * 60000); return pad(d.getUTCHours()) + "." + pad(d.getUTCMinutes()); }
+  function showError(message) { errorLine.textContent = message || ""; errorLine.hidden = !message; }
   function say(message) { statusLine.textContent = ""; window.setTimeout(function () { statusLine.textContent = message; }, 30); }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
@@ -212,6 +214,7 @@
     return send(session.move_url, { starts_at: local(s), ends_at: local(e), room_id: room, version: session.version })
       .then(function (data) {
         state = data;
+        showError("");
         lastChange = undoing ? null : before;
         undoButton.disabled = !lastChange;
         render(session.id);
@@ -219,7 +222,7 @@
         var errors = state.conflicts.filter(function (c) { return c.severity === "error"; }).length;
         say((undoing ? text.undone + " " : "") + describe(moved) + ". " + fill(text.conflicts, { n: errors }));
       })
-      .catch(function (error) { render(session.id); say(error.message); });
+      .catch(function (error) { render(session.id); showError(error.message); say(error.message); });
   }
 
   function undo() {
