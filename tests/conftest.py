@@ -151,6 +151,12 @@ def app(_schema, app_config, mailbox):
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
+        # No mail thread outlives its test: it would send into the next test's tables (and
+        # draw random MIME boundaries while Hypothesis draws in the fuzz test).
+        sender = app.extensions.get("outbox_sender")
+        if sender is not None:
+            sender.wait_until_idle(timeout=15)
+            sender.stop()
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()

@@ -33,6 +33,10 @@ from app.registration.tokens import issue_manage_token
 from app.timezones import to_local
 from tests.conftest import PASSWORD
 
+# A drawn form can be tens of kB; Hypothesis warns that printing it is expensive. That is no
+# defect of the app, and warnings are errors in this suite.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
 # Examples per route: the whole file stays under a minute on SQLite on two cores.
 FORM_EXAMPLES = 15
 JSON_EXAMPLES = 3  # JSON bodies to form routes
