@@ -48,7 +48,7 @@ class EventPage:
         }
 
 
-def event_page(slug: str, viewer=None, *, with_form: bool = True) -> EventPage:
+def event_page(slug: str, viewer=None) -> EventPage:
     """The event as `viewer` may see it (drafts only for its organisers)."""
     event = programme.public_event(slug, viewer=viewer)
     page = EventPage(
@@ -58,7 +58,7 @@ def event_page(slug: str, viewer=None, *, with_form: bool = True) -> EventPage:
         seats_left=registration.seats_left(event),
         can_manage=bool(viewer) and programme.can_manage(viewer, event),
     )
-    if with_form and page.closed_reason is None:
+    if page.closed_reason is None:
         parts = registration_form_with_workshops(event, page.agenda)
         page.form, page.questions, page.extra_fields = parts.form, parts.questions, parts.fields
     return page

@@ -99,7 +99,7 @@ def events_managed_by(user: User) -> sa.Select:
 
 def managed_event(user: User, event_id: int, *, lock: bool = False) -> Event:
     """The event, if `user` manages it. With `lock`, its row is locked for the rest of the
-    transaction: every change that can move places (capacity, cancellation) takes it first."""
+    transaction: every change that can move places (capacity, time) takes it first."""
     event = lock_row(Event, event_id) if lock else db.session.get(Event, event_id)
     if event is None:
         raise NotFoundHere()

@@ -181,13 +181,18 @@ def _participant(email: str, name: str) -> Participant:
     return participant
 
 
-def _apply(registration: Registration, details: RegistrationDetails) -> None:
+def _copy_details(registration: Registration, details: RegistrationDetails) -> None:
+    """What the form says about this registration (the e-mail address is the person)."""
     registration.name = details.name.strip()
     registration.organisation = details.organisation
     registration.function = details.function
     registration.dietary_needs = details.dietary_needs
     registration.register_numbers = dict(details.register_numbers)
     registration.answers = dict(details.answers)
+
+
+def _apply(registration: Registration, details: RegistrationDetails) -> None:
+    _copy_details(registration, details)
     registration.language = details.language
     now = utcnow()
     registration.privacy_acknowledged_at = now
@@ -257,13 +262,9 @@ def update_details(registration: Registration, details: RegistrationDetails) -> 
     lifecycle.ensure_details_may_change(registration.event)
     if registration.is_cancelled:
         raise StateConflict(_l("Deze aanmelding is geannuleerd."))
+    _copy_details(registration, details)
     # Their own link: the person themselves, so their record takes the corrected name too.
-    registration.name = registration.participant.name = details.name.strip()
-    registration.organisation = details.organisation
-    registration.function = details.function
-    registration.dietary_needs = details.dietary_needs
-    registration.register_numbers = dict(details.register_numbers)
-    registration.answers = dict(details.answers)
+    registration.participant.name = registration.name
     db.session.flush()
     return registration
 

@@ -21,6 +21,7 @@ from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import render_form
 from app.links import personal_page
+from app.programme import services as programme
 from app.registration import services
 from app.registration.forms import DetailsForm, build_form, details_from, event_fields, prefill
 from app.registration.questions import questions_for
@@ -93,10 +94,10 @@ def register(slug: str):
 def registered(slug: str):
     """The same page for a new registration and an address registered already: the form
     tells nobody whether an address is known. What the person has is in their mail."""
-    page = event_page(slug, current_user, with_form=False)
+    event = programme.public_event(slug, viewer=current_user)
     if session.pop("registration_received", None) != slug:
         return redirect(url_for("programme.event", slug=slug))
-    return render_template("registration/registered.html", event=page.event)
+    return render_template("registration/registered.html", event=event)
 
 
 @bp.route("/aanmelding/<token>", methods=["GET", "POST"])
