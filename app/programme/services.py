@@ -4,8 +4,6 @@ duplicating do, and which events the public sees. Nothing here knows about HTTP 
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,13 +11,19 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.errors import DomainError, NotAllowed, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import ensure_current, lock_row
 from app.programme.models import Accreditation, Event, EventStatus, Theme
+from app.programme.slugs import (
+    TakenMeanwhile,
+    event_slug,
+    insert_with_unique_slug,
+    slugify,
+    unique_slug,
+)
 from app.timezones import to_local, utcnow
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -30,49 +34,6 @@ EDITABLE_FIELDS = (
     "address", "city", "online_url", "capacity", "registration_opens_at",
     "registration_closes_at", "contact_email", "catering", "workshop_choice_required",
 )  # fmt: skip
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:180] or "activiteit"
-
-
-def _unique_slug(model, base: str) -> str:
-    base = base[: model.slug.type.length - 8]  # room for a "-NNN" suffix within the column
-    taken = set(db.session.scalars(sa.select(model.slug).where(model.slug.like(f"{base}%"))))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _event_slug(title: str, starts_at: datetime) -> str:
-    # The date people read in the slug is the local one: 00.30 in Amsterdam is still that day.
-    return _unique_slug(Event, f"{slugify(title)[:180]}-{to_local(starts_at):%Y-%m-%d}")
-
-
-class TakenMeanwhile(StateConflict):
-    """Another request inserted the same thing first (the same form posted twice)."""
-
-
-def _insert_with_unique_slug(row, make_slug, fill=lambda: None, *, taken=lambda: False) -> None:
-    """Insert `row` with a free slug; `fill` sets its relationships once it is in the session.
-    Two requests at once may pick the same slug; the loser's savepoint rolls back and it takes
-    the next one, never a 500. When `taken()` says the clash was the row itself (made by the
-    other request), TakenMeanwhile."""
-    for _attempt in range(5):
-        row.slug = make_slug()
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-                fill()
-                db.session.flush()
-            return
-        except IntegrityError:
-            if taken():
-                raise TakenMeanwhile() from None
-    raise StateConflict(_l("Dat lukte even niet; probeer het opnieuw."))
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -212,7 +173,7 @@ def create_event_once(
         event.organisers = list({u.id: u for u in [owner, *organisers]}.values())
 
     try:
-        _insert_with_unique_slug(event, lambda: _event_slug(event.title, event.starts_at), fill,
+        insert_with_unique_slug(event, lambda: event_slug(event.title, event.starts_at), fill,
                                  taken=lambda: event_created_with(creation_key) is not None)  # fmt: skip
     except TakenMeanwhile:
         return event_created_with(creation_key), False
@@ -413,7 +374,7 @@ def create_theme(details: dict) -> Theme:
             _l("Deze naam is al het adres van een andere pagina. Kies een andere naam.")
         )
     theme = Theme(**{f: details[f] for f in THEME_FIELDS if f in details})
-    _insert_with_unique_slug(theme, lambda: _unique_slug(Theme, slugify(theme.name)))
+    insert_with_unique_slug(theme, lambda: unique_slug(Theme, slugify(theme.name)))
     return theme
 
 
