@@ -1,6 +1,7 @@
 """Every capability's models, imported in one place so that Alembic sees the whole schema."""
 
 from app.accounts.models import Role, User  # noqa: F401
+from app.calendar.models import FeedToken  # noqa: F401
 from app.agenda.models import (  # noqa: F401
     AgendaChange,
     Room,

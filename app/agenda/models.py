@@ -113,6 +113,8 @@ class Session(db.Model):
     ical_sequence: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A cancelled session stays in calendar feeds for 30 days from this moment.
+    cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Optimistic concurrency (see Event.version): two organisers dragging the same block at
     # once never end in a time neither of them chose.
     version: so.Mapped[int] = so.mapped_column(default=1)

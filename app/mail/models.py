@@ -37,6 +37,11 @@ class OutboxMessage(db.Model):
     html_body: so.Mapped[str] = so.mapped_column(sa.Text)
     calendar: so.Mapped[str | None] = so.mapped_column(sa.Text)  # an iCalendar object
     calendar_method: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    # Answers go to the event's contact, not to the no-reply sender.
+    reply_to: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    # Bulk messages (an organiser's group message) carry List-Id and List-Unsubscribe.
+    list_id: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    unsubscribe_url: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     message_id: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
     event_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("events.id", ondelete="SET NULL"), index=True

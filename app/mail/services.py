@@ -76,6 +76,9 @@ def queue_message(
     registration_id: int | None = None,
     calendar: str | None = None,
     calendar_method: str | None = None,
+    reply_to: str = "",
+    list_id: str = "",
+    unsubscribe_url: str = "",
 ) -> OutboxMessage:
     """Add a message to the outbox, in the current transaction."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"
@@ -89,6 +92,9 @@ def queue_message(
         registration_id=registration_id,
         calendar=calendar,
         calendar_method=calendar_method,
+        reply_to=reply_to,
+        list_id=list_id,
+        unsubscribe_url=unsubscribe_url,
         message_id=make_msgid(domain=host),
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),

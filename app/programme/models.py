@@ -96,6 +96,10 @@ class Event(db.Model):
     ical_sequence: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Moves whenever anything a calendar feed or the API shows of this event changes: the
+    # event, its sessions, rooms, speakers, registrations or workshop choices (app/calendar/
+    # stamps.py keeps it). Feeds derive their ETag and Last-Modified from it.
+    changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Optimistic concurrency: every UPDATE checks and raises it, so an edit made on a stale

@@ -84,6 +84,9 @@ class Registration(db.Model):
     # The last iCalendar SEQUENCE this person was sent, so each update they get is higher.
     ical_sequence: so.Mapped[int] = so.mapped_column(default=-1)
     reminder_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Unsubscribed (List-Unsubscribe, RFC 8058) from the organisers' group messages of this
+    # event; what the registration itself needs (confirmations, changes) still comes.
+    group_messages_stopped_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
@@ -139,6 +142,9 @@ class ManageToken(db.Model):
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    # "manage" opens the registration; "unsubscribe" can only stop the group messages (it
+    # travels in a List-Unsubscribe header, which mail providers fetch and may log).
+    purpose: so.Mapped[str] = so.mapped_column(sa.String(16), default="manage")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 

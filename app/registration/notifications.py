@@ -55,7 +55,8 @@ def _calendar(registration: Registration, method: str, sessions=()) -> str:
 
 
 def queue_for(registration: Registration, kind: str, compose, calendar_method: str | None = None,
-              sessions=()):  # fmt: skip
+              sessions=(), **headers):  # fmt: skip
+    """`headers`: list_id and unsubscribe_url for bulk messages (see queue_message)."""
     language = registration.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         content: MailContent = compose(language)
@@ -71,6 +72,8 @@ def queue_for(registration: Registration, kind: str, compose, calendar_method: s
         registration_id=registration.id,
         calendar=calendar,
         calendar_method=calendar_method,
+        reply_to=registration.event.contact_email,
+        **headers,
     )
 
 

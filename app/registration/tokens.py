@@ -32,7 +32,11 @@ def registration_by_token(token: str) -> Registration:
     registration = db.session.scalar(
         sa.select(Registration)
         .join(ManageToken)
-        .where(ManageToken.token_hash == _token_hash(token), ManageToken.revoked_at.is_(None))
+        .where(
+            ManageToken.token_hash == _token_hash(token),
+            ManageToken.purpose == "manage",
+            ManageToken.revoked_at.is_(None),
+        )
         .options(so.joinedload(Registration.event), so.joinedload(Registration.participant))
     )
     if registration is None:
