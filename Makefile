@@ -9,14 +9,14 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test translations extract-messages chromium lint
+.PHONY: run test install install-test js-test-deps translations extract-messages chromium lint
 
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo-data
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-test translations chromium
+test: install-test js-test-deps translations chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed-app
@@ -33,6 +33,13 @@ $(VENV)/.installed-app: requirements.txt | $(BIN)/python
 $(VENV)/.installed-test: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-app
+
+# The iCalendar tests also parse with Mozilla's ical.js (tests/js), at the version in its lock file.
+js-test-deps: tests/js/node_modules/.installed
+
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund
+	touch $@
 
 # Compiled catalogues are build output (.gitignore'd); the .po files are the source.
 translations: install

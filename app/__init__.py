@@ -67,6 +67,7 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     # Importing the models registers them with the metadata that migrations compare against.
     from app import locking, models  # noqa: F401  (locking: SQLite transaction set-up)
+    from app.calendar import stamps  # noqa: F401  (keeps Event.changed_at for feeds)
     from app.accounts import services as accounts
     from app.mail.services import dispatch_after_request
 

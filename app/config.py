@@ -114,6 +114,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "ORGANISATION_EMAIL": os.environ.get(
             "ORGANISATION_EMAIL", "werkplaats@kennisagenda.example"
         ),
+        # Where calendar clients send accept/decline replies to an invitation (its ORGANIZER).
+        # Nothing here reads them: point it at a mailbox a person reads. Empty: the event's
+        # contact address, else ORGANISATION_EMAIL. See the README, "Agenda's".
+        "CALENDAR_ORGANIZER_EMAIL": os.environ.get("CALENDAR_ORGANIZER_EMAIL", ""),
         "ORGANISATION_PHONE": os.environ.get("ORGANISATION_PHONE", "024 123 45 67"),
         "ORGANISATION_ADDRESS": os.environ.get(
             "ORGANISATION_ADDRESS", "Kapittelweg 33, 6525 EN Nijmegen"

@@ -28,3 +28,8 @@ def personal_page(view):
         return response
 
     return wrapped
+
+
+def host() -> str:
+    """The host of BASE_URL: the right-hand side of every calendar UID we give out."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"

@@ -119,6 +119,18 @@ def register(event_id: int, details, session_ids: list[int]):
     return outcome, workshops
 
 
+def change_workshops(current: Registration, session_ids: list[int]):
+    """An attendee changes their workshops: told in one mail (with the updated calendar
+    entry) when anything changed, a new waiting-list place included."""
+    lock_row(Event, current.event_id)  # before reading what they had: one change at a time
+    before = {(c.session_id, c.status) for c in agenda_choices.choices_of(current)}
+    outcome = agenda_choices.choose_workshops(current, session_ids)
+    after = {(c.session_id, c.status) for c in agenda_choices.choices_of(current)}
+    if after != before:
+        agenda_notifications.workshops_changed(current, outcome)
+    return outcome
+
+
 def cancel_registration(registration_id: int, *, by: str) -> Registration:
     """A cancelled registration frees its place and its workshop places; each goes to the
     first waiting."""

@@ -8,7 +8,7 @@ import sqlalchemy.orm as so
 
 from app.agenda import notifications
 from app.agenda.models import AgendaChange, Session, SessionKind
-from app.agenda.reading import changes_for, choices_by_registration, event_sessions
+from app.agenda.reading import changes_for, choices_by_registration
 from app.extensions import db
 from app.locking import lock_row
 from app.programme.models import Event
@@ -74,16 +74,13 @@ def announce_changes(event: Event) -> int:
         )
     )
     chosen = choices_by_registration(event)
-    sessions = event_sessions(event)  # once: each summary lists the person's own workshops
     sent = 0
     for registration in registrations:
         mine = chosen.get(registration.id, set())
         relevant = [c for c in changes if c.session is None or c.session.kind != SessionKind.WORKSHOP
                     or c.session_id in mine]  # fmt: skip
         if relevant:
-            notifications.agenda_changed(
-                registration, relevant, [s for s in sessions if s.id in mine]
-            )
+            notifications.agenda_changed(registration, relevant)
             sent += 1
     now = utcnow()
     for change in changes:

@@ -32,7 +32,7 @@ def workshop_place(choice) -> None:
             action=manage_action(registration),
         )
 
-    queue_for(registration, "workshop_place", compose)
+    queue_for(registration, "workshop_place", compose, calendar_method="REQUEST")
 
 
 def workshop_ended(registration, session) -> None:
@@ -61,7 +61,37 @@ def workshop_ended(registration, session) -> None:
             action=manage_action(registration),
         )
 
-    queue_for(registration, "workshop_cancelled", compose)
+    queue_for(registration, "workshop_cancelled", compose, calendar_method="REQUEST")
+
+
+def workshops_changed(registration, outcome) -> None:
+    """After they changed their workshops on the manage page: what they have now, a full
+    workshop's waiting-list place included, and their calendar entry updated."""
+    event = registration.event
+
+    def compose(language):
+        lines = chosen_workshops(outcome, True, True)(language) or [
+            _("U heeft nu geen workshops gekozen.")
+        ]
+        waiting = [
+            _(
+                "%(title)s is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u die automatisch en ontvangt u bericht.",
+                title=session.title,
+            )  # fmt: skip
+            for session in outcome.waitlisted
+        ]
+        return MailContent(
+            subject=_("Uw workshops: %(title)s", title=event.title),
+            greeting=greeting(registration),
+            paragraphs=[
+                *lines,
+                *waiting,
+                _("In de bijlage staat de activiteit met uw workshops, bijgewerkt voor uw agenda."),
+            ],
+            action=manage_action(registration),
+        )
+
+    queue_for(registration, "workshops_changed", compose, calendar_method="REQUEST")
 
 
 def chosen_workshops(outcome, has_rondes: bool, has_place: bool):
@@ -104,7 +134,7 @@ def change_text(change, language: str) -> str:
     return _("Gewijzigd: %(title)s", title=title)
 
 
-def agenda_changed(registration, changes, my_sessions) -> None:
+def agenda_changed(registration, changes) -> None:
     event = registration.event
 
     def compose(language):
@@ -123,6 +153,4 @@ def agenda_changed(registration, changes, my_sessions) -> None:
             action=manage_action(registration),
         )
 
-    queue_for(
-        registration, "agenda_changed", compose, calendar_method="REQUEST", sessions=my_sessions
-    )
+    queue_for(registration, "agenda_changed", compose, calendar_method="REQUEST")

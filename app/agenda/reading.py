@@ -135,3 +135,23 @@ def speakers_by_id(ids) -> list[Speaker]:
 
 def all_speakers() -> list[Speaker]:
     return list(db.session.scalars(sa.select(Speaker).order_by(Speaker.name)))
+
+
+def workshops_of(registration_id: int) -> list[SessionChoice]:
+    """A registrant's workshop choices (places and waiting-list places), in time order, with
+    the session, its room, speakers and event loaded: what their calendar and mails show."""
+    return list(
+        db.session.scalars(
+            sa.select(SessionChoice)
+            .join(Session)
+            .where(SessionChoice.registration_id == registration_id)
+            .options(
+                so.contains_eager(SessionChoice.session).options(
+                    so.joinedload(Session.room),
+                    so.selectinload(Session.speakers),
+                    so.joinedload(Session.event),
+                )
+            )
+            .order_by(Session.starts_at, Session.id)
+        )
+    )

@@ -27,6 +27,7 @@ from app.errors import DomainError, StateConflict
 from app.extensions import db
 from app.locking import ensure_current, lock_row
 from app.programme.models import Event
+from app.timezones import utcnow
 
 SESSION_FIELDS = ("kind", "title", "description", "starts_at", "ends_at", "room_id", "capacity")
 
@@ -109,6 +110,7 @@ def cancel_session(session: Session, by=None) -> Session:
         raise StateConflict(_l("Dit programmaonderdeel is al geschrapt."))
     before = changes.describe(session)
     session.status = SessionStatus.CANCELLED
+    session.cancelled_at = utcnow()  # calendar feeds keep it, as cancelled, for 30 days
     changes.record(event, session, "cancelled", before, changes.describe(session), by)
     db.session.flush()
     choices.end_choices(session)

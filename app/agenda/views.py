@@ -4,7 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.agenda.choices import choices_of, choose_workshops
+from app.activity.services import change_workshops
+from app.agenda.choices import choices_of
 from app.agenda.forms import chosen_session_ids, workshop_form
 from app.agenda.public import public_agenda
 from app.extensions import db
@@ -29,7 +30,7 @@ def choose(token: str):
     form = workshop_form(agenda.rondes, agenda.counts, event.workshop_choice_required,
                          str(get_locale()), chosen)  # fmt: skip
     if form.validate_on_submit():
-        outcome = choose_workshops(registration, chosen_session_ids(form, agenda.rondes))
+        outcome = change_workshops(registration, chosen_session_ids(form, agenda.rondes))
         db.session.commit()
         if outcome.waitlisted:
             flash(

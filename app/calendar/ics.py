@@ -1,117 +1,163 @@
-"""Events as iCalendar objects (RFC 5545, with RFC 5546 methods for e-mail invitations).
+"""Events and sessions as iCalendar (RFC 5545): plain functions from models to components.
 
-UIDs never change once given out; SEQUENCE rises with every update a person is sent; times
-carry their Europe/Amsterdam TZID with a VTIMEZONE, so every client shows the same wall clock."""
+One builder for an event and one for a session; every feed and every invitation is made of
+them, so a feed, the event page's download and a mail about the same thing always agree.
+UIDs are `<kind>-<id>@<host>` and never change once given out. Everything in an entry comes
+from the records (DTSTAMP included), so the same data gives the same bytes: a strong ETag
+holds. Times carry TZID=Europe/Amsterdam with the shared VTIMEZONE (app/calendar/timezone.py).
+Callers run these inside `force_locale`: titles like "GEANNULEERD: " are translated."""
 
 from __future__ import annotations
 
-from datetime import date
-from functools import lru_cache
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from icalendar import Calendar, Timezone, vCalAddress, vText
+from flask_babel import gettext as _
+from icalendar import Calendar, vDuration
 from icalendar import Event as VEvent
 
+from app.calendar.timezone import amsterdam_vtimezone
 from app.programme.models import Event
-from app.timezones import AMSTERDAM, to_local, utcnow
+from app.timezones import to_local
 
-PRODID = "-//Kennisagenda//Kennisagenda 1.0//NL"
-
-
-def event_uid(event: Event, base_url: str) -> str:
-    host = urlsplit(base_url).hostname or "kennisagenda"
-    return f"kennisagenda-event-{event.id}@{host}"
+# Never changes: clients use it to recognise who wrote a calendar.
+PRODID = "-//Kennisagenda//Kennisagenda//NL"
+# How often a subscribed client should look again (Apple and Outlook honour it; Google not).
+REFRESH = timedelta(hours=1)
 
 
-def _location(event: Event) -> str:
+def uid(kind: str, record_id: int, host: str) -> str:
+    return f"{kind}-{record_id}@{host}"
+
+
+def place(event: Event) -> str:
     return ", ".join(part for part in (event.venue_name, event.address, event.city) if part)
 
 
-def event_invitation(
-    event: Event,
-    *,
-    method: str,
-    sequence: int,
-    base_url: str,
-    event_url: str,
-    organizer_email: str,
-    organizer_name: str,
-    attendee_email: str | None = None,
-    attendee_name: str = "",
-    sessions=(),
-) -> str:
-    """The event as a calendar with METHOD `REQUEST` or `CANCEL`, followed by the given
-    sessions of its agenda (a registrant's workshops), each with its own stable UID."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
-
-    entry = VEvent()
-    entry.add("uid", event_uid(event, base_url))
-    entry.add("sequence", sequence)
-    entry.add("dtstamp", utcnow())
-    entry.add("last-modified", event.updated_at or utcnow())
-    entry.add("dtstart", to_local(event.starts_at))
-    entry.add("dtend", to_local(event.ends_at))
-    entry.add("summary", event.title)
-    if event.summary:
-        entry.add("description", f"{event.summary}\n\n{event_url}")
-    else:
-        entry.add("description", event_url)
-    if _location(event):
-        entry.add("location", _location(event))
-    entry.add("url", event_url)
-    cancelled = method == "CANCEL" or event.is_cancelled
-    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    entry.add("transp", "OPAQUE")
-
-    organizer = vCalAddress(f"mailto:{organizer_email}")
-    organizer.params["cn"] = vText(organizer_name)
-    entry.add("organizer", organizer)
-    if attendee_email:
-        attendee = vCalAddress(f"mailto:{attendee_email}")
-        attendee.params["cn"] = vText(attendee_name or attendee_email)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED")
-        attendee.params["rsvp"] = vText("FALSE")
-        entry.add("attendee", attendee)
-
-    calendar.add_component(entry)
-    for session in sessions:
-        calendar.add_component(_session_component(session, base_url, event_url, cancelled))
-    # The VTIMEZONE comes first, as clients expect it before the events that use it.
-    calendar.subcomponents.insert(0, amsterdam_vtimezone(event.starts_at.year, event.ends_at.year))
-    return calendar.to_ical().decode()
+def _clock(moment: datetime) -> str:
+    return to_local(moment).strftime("%H.%M")
 
 
-def session_uid(session, base_url: str) -> str:
-    host = urlsplit(base_url).hostname or "kennisagenda"
-    return f"kennisagenda-session-{session.id}@{host}"
-
-
-def _session_component(session, base_url: str, event_url: str, event_cancelled: bool) -> VEvent:
-    entry = VEvent()
-    entry.add("uid", session_uid(session, base_url))
-    entry.add("sequence", session.ical_sequence)
-    entry.add("dtstamp", utcnow())
-    entry.add("last-modified", session.updated_at or utcnow())
-    entry.add("dtstart", to_local(session.starts_at))
-    entry.add("dtend", to_local(session.ends_at))
-    entry.add("summary", session.title)
+def session_line(session, *, waiting: int | None = None) -> str:
+    """'10.40–11.55 Maatjesprojecten (Zaal 2)', as the agenda in a description shows it."""
+    line = f"{_clock(session.starts_at)}–{_clock(session.ends_at)} {session.title}"
     if session.room is not None:
-        entry.add("location", session.room.name)
-    entry.add("url", event_url)
-    cancelled = event_cancelled or session.is_cancelled
-    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        line += f" ({session.room.name})"
+    if session.is_cancelled:
+        line += " – " + _("geschrapt")
+    if waiting is not None:
+        line += " – " + _("wachtlijst, plaats %(position)d", position=waiting)
+    return line
+
+
+@dataclass(frozen=True)
+class AgendaState:
+    """What an event's entry shows of its agenda, and how often that agenda changed since
+    it was published (every recorded change raises the event entry's SEQUENCE)."""
+
+    sessions: tuple = ()
+    revision: int = 0
+    last_change: datetime | None = None
+
+
+def _status(cancelled: bool, tentative: bool) -> str:
+    if cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if tentative else "CONFIRMED"
+
+
+def _title(title: str, cancelled: bool, tentative: bool) -> str:
+    if cancelled:
+        return _("GEANNULEERD: %(title)s", title=title)
+    if tentative:
+        return _("Wachtlijst: %(title)s", title=title)
+    return title
+
+
+def _common(entry: VEvent, *, start, end, modified: datetime, sequence: int, url: str) -> None:
+    entry.add("dtstamp", modified)
+    entry.add("last-modified", modified)
+    entry.add("sequence", sequence)
+    entry.add("dtstart", to_local(start))
+    entry.add("dtend", to_local(end))
+    entry.add("url", url)
+    entry.add("class", "PUBLIC")
+
+
+def event_entry(event: Event, *, host: str, url: str, agenda: AgendaState = AgendaState(),
+                tentative: bool = False) -> VEvent:  # fmt: skip
+    """The event as one VEVENT: its time and place, its summary and its agenda."""
+    cancelled = event.is_cancelled
+    entry = VEvent()
+    entry.add("uid", uid("event", event.id, host))
+    modified = max(filter(None, (event.updated_at, event.cancelled_at, agenda.last_change)))
+    _common(entry, start=event.starts_at, end=event.ends_at, modified=modified,
+            sequence=event.ical_sequence + agenda.revision, url=url)  # fmt: skip
+    entry.add("summary", _title(event.title, cancelled, tentative))
+    parts = [event.summary] if event.summary else []
+    if agenda.sessions:
+        parts.append(_("Programma:") + "\n" + "\n".join(session_line(s) for s in agenda.sessions))
+    if event.online_url:
+        parts.append(_("Online: %(url)s", url=event.online_url))
+    parts.append(url)
+    entry.add("description", "\n\n".join(parts))
+    location = place(event) or (_("Online") if event.online_url else "")
+    if location:
+        entry.add("location", location)
+    entry.add("status", _status(cancelled, tentative))
+    entry.add("transp", "OPAQUE")
     return entry
 
 
-@lru_cache(maxsize=32)
-def amsterdam_vtimezone(first_year: int, last_year: int) -> Timezone:
-    """Europe/Amsterdam's rules for the years a calendar spans (a year either side), made
-    once per process: icalendar derives them by walking every transition, which is slow."""
-    return Timezone.from_tzinfo(
-        AMSTERDAM, "Europe/Amsterdam", date(first_year - 1, 1, 1), date(last_year + 2, 1, 1)
-    )
+def session_entry(session, *, host: str, url: str, waiting: int | None = None) -> VEvent:
+    """A session of an event's agenda; cancelled when it or its event is. `waiting`: the
+    feed's owner waits for a place in it (TENTATIVE, "Wachtlijst: " before its title)."""
+    event = session.event
+    cancelled = session.is_cancelled or event.is_cancelled
+    tentative = waiting is not None
+    entry = VEvent()
+    entry.add("uid", uid("session", session.id, host))
+    modified = max(filter(None, (session.updated_at, session.cancelled_at, event.cancelled_at)))
+    # The event's time, place and status are the session's too: both counters only rise.
+    _common(entry, start=session.starts_at, end=session.ends_at, modified=modified,
+            sequence=session.ical_sequence + event.ical_sequence, url=url)  # fmt: skip
+    entry.add("summary", _title(session.title, cancelled, tentative))
+    parts = [event.title]
+    if session.speakers:
+        parts.append(", ".join(speaker.name for speaker in session.speakers))
+    if session.description:
+        parts.append(session.description)
+    if tentative:
+        parts.append(_("U staat op plaats %(position)d van de wachtlijst.", position=waiting))
+    parts.append(url)
+    entry.add("description", "\n\n".join(parts))
+    location = ", ".join(filter(None, (session.room.name if session.room else "", place(event))))
+    if location:
+        entry.add("location", location)
+    entry.add("status", _status(cancelled, tentative))
+    entry.add("transp", "OPAQUE")
+    return entry
+
+
+def calendar(entries, *, method: str, name: str | None = None,
+             description: str | None = None) -> Calendar:  # fmt: skip
+    """A calendar of these entries with the one VTIMEZONE they all use. A feed (`name` given)
+    also says what it is called and how often to look again."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    if name is not None:
+        cal.add("name", name)
+        cal.add("x-wr-calname", name)
+        if description:
+            cal.add("description", description)
+            cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-timezone", "Europe/Amsterdam")
+        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(REFRESH))
+    cal.add_component(amsterdam_vtimezone())
+    for entry in entries:
+        cal.add_component(entry)
+    return cal

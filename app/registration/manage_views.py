@@ -106,8 +106,17 @@ def message(event_id: int):
         sent = messages.message_registrants(
             event, form.audience.data, form.subject.data, form.body.data
         )
+        skipped = messages.group_messages_stopped(event, form.audience.data)
         db.session.commit()
         flash(_("Bericht verstuurd aan %(n)d personen.", n=sent), "success")
+        if skipped:
+            flash(
+                _(
+                    "%(n)d personen willen geen berichten van de organisatie meer en kregen dit bericht niet.",
+                    n=skipped,
+                ),
+                "info",
+            )
         return redirect(url_for(".registrations", event_id=event.id))
     return render_form("registration/manage/message.html", form, event=event)
 

@@ -3,17 +3,23 @@ message. Each person's mail is a row in the outbox; the worker delivers them."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
 from app.extensions import db
+from app.links import external_url
 from app.programme.models import Event, EventStatus
 from app.registration import notifications
 from app.registration.models import Registration, RegistrationStatus
+from app.registration.tokens import issue_unsubscribe_token
 from app.timezones import utcnow
 
 REMINDER_BEFORE = timedelta(days=2)
@@ -64,15 +70,60 @@ AUDIENCES = {
 }
 
 
-def message_registrants(event: Event, audience: str, subject: str, body: str) -> int:
-    """An organiser's own message to everyone registered (or only confirmed, or only waiting)."""
+def group_list_id(event: Event) -> str:
+    """The List-Id (RFC 2919) of an event's group messages: "<title> <event-<id>.<host>>", the
+    title folded to plain ASCII words so the header needs no encoding or quoting."""
+    folded = unicodedata.normalize("NFKD", event.title).encode("ascii", "ignore").decode()
+    phrase = " ".join(re.sub(r"[^A-Za-z0-9-]+", " ", folded).split())[:80].strip()
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or ""
+    host = re.sub(r"[^a-z0-9.-]+", "", host).strip(".") or "kennisagenda"
+    return f"{phrase or 'Kennisagenda'} <event-{event.id}.{host}>"
+
+
+def _recipients(event: Event, audience: str):
     if audience not in AUDIENCES:
         raise DomainError(_l("Onbekende groep ontvangers."))
+    return sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(AUDIENCES[audience])
+    )
+
+
+def message_registrants(event: Event, audience: str, subject: str, body: str) -> int:
+    """An organiser's own message to everyone registered (or only confirmed, or only waiting),
+    except those who stopped the group messages; returns how many it was sent to. Each mail
+    carries its own unsubscribe link (List-Unsubscribe, and in the footer)."""
     recipients = db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.status.in_(AUDIENCES[audience]))
+        _recipients(event, audience)
+        .where(Registration.group_messages_stopped_at.is_(None))
         .options(so.joinedload(Registration.participant))
+        .order_by(Registration.id)
     ).all()
+    list_id = group_list_id(event)
     for registration in recipients:
-        notifications.organiser_message(registration, subject, body)
+        token = issue_unsubscribe_token(registration)
+        notifications.organiser_message(
+            registration, subject, body, list_id=list_id,
+            unsubscribe_url=external_url("registration.stop_group_messages", token=token),
+        )  # fmt: skip
     return len(recipients)
+
+
+def group_messages_stopped(event: Event, audience: str) -> int:
+    """How many in this audience asked for no more group messages (they are skipped)."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            _recipients(event, audience)
+            .where(Registration.group_messages_stopped_at.is_not(None))
+            .subquery()
+        )
+    )
+
+
+def stop_group_messages(registration: Registration) -> bool:
+    """No more group messages for this registration; confirmations and changes still come.
+    Idempotent: True only the first time."""
+    if registration.group_messages_stopped_at is not None:
+        return False
+    registration.group_messages_stopped_at = utcnow()
+    db.session.flush()
+    return True

@@ -7,7 +7,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.calendar.ics import event_invitation
+from app.calendar.invitations import invitation
+from app.calendar.tokens import issue_feed_token
 from app.links import external_url
 from app.mail.services import MailContent, queue_message, render_message
 from app.registration.models import Registration
@@ -35,33 +36,20 @@ def manage_action(registration: Registration) -> tuple[str, str]:
     return _("Uw aanmelding bekijken of wijzigen"), external_url("registration.manage", token=token)
 
 
-def _calendar(registration: Registration, method: str, sessions=()) -> str:
-    """The event for the registrant's calendar, with a SEQUENCE above anything sent before."""
-    event = registration.event
-    sequence = max(event.ical_sequence, registration.ical_sequence + 1)
-    registration.ical_sequence = sequence
-    return event_invitation(
-        event,
-        method=method,
-        sequence=sequence,
-        base_url=current_app.config["BASE_URL"],
-        event_url=external_url("programme.event", slug=event.slug),
-        organizer_email=event.contact_email or current_app.config["ORGANISATION_EMAIL"],
-        organizer_name=current_app.config["ORGANISATION_NAME"],
-        attendee_email=registration.participant.email,
-        attendee_name=registration.name or registration.participant.name,
-        sessions=sessions,
-    )
-
-
 def queue_for(registration: Registration, kind: str, compose, calendar_method: str | None = None,
-              sessions=(), **headers):  # fmt: skip
-    """`headers`: list_id and unsubscribe_url for bulk messages (see queue_message)."""
+              **headers):  # fmt: skip
+    """`calendar_method`: REQUEST (the event with their workshops, updated) or CANCEL.
+    `headers`: list_id and unsubscribe_url for bulk messages (see queue_message)."""
     language = registration.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         content: MailContent = compose(language)
+        if calendar_method == "REQUEST":
+            # Calendar clients offer "decline" on an invitation; it reaches nobody here.
+            content.closing.append(_(
+                "Afmelden kan alleen via uw persoonlijke link. Een uitnodiging weigeren of verwijderen in uw agenda meldt u niet af."
+            ))  # fmt: skip
         subject, text, html = render_message(content)
-    calendar = _calendar(registration, calendar_method, sessions) if calendar_method else None
+        calendar = invitation(registration, calendar_method) if calendar_method else None
     queue_message(
         kind=kind,
         recipient=registration.participant.email,
@@ -74,6 +62,15 @@ def queue_for(registration: Registration, kind: str, compose, calendar_method: s
         calendar_method=calendar_method,
         reply_to=registration.event.contact_email,
         **headers,
+    )
+
+
+def calendar_paragraph(registration: Registration) -> str:
+    """A link to their personal calendar feed: every event and workshop of theirs, kept
+    up to date, in Apple, Google or Outlook."""
+    url = external_url("calendar.personal", token=issue_feed_token(registration.participant))
+    return _(
+        "Al uw activiteiten en workshops in uw eigen agenda, altijd bijgewerkt: %(url)s", url=url
     )
 
 
@@ -94,6 +91,7 @@ def confirmed(registration: Registration, more=None) -> None:
                 facts(registration, language),
                 *(more(language) if more else []),
                 _("In de bijlage staat de activiteit voor uw agenda."),
+                calendar_paragraph(registration),
             ],
             action=manage_action(registration),
             closing=[
@@ -145,6 +143,7 @@ def promoted(registration: Registration) -> None:
                 ),
                 facts(registration, language),
                 _("In de bijlage staat de activiteit voor uw agenda."),
+                calendar_paragraph(registration),
             ],
             action=manage_action(registration),
             closing=[
@@ -301,13 +300,27 @@ def reminder(registration: Registration) -> None:
     queue_for(registration, "reminder", compose)
 
 
-def organiser_message(registration: Registration, subject: str, body: str) -> None:
+def organiser_message(
+    registration: Registration, subject: str, body: str, *, list_id: str, unsubscribe_url: str
+) -> None:
+    """Bulk mail (see messages.message_registrants): it names its list and says, in its last
+    line as in its List-Unsubscribe header, why the person gets it and how to stop it."""
+    event = registration.event
+
     def compose(language):
         return MailContent(
             subject=subject,
             greeting=greeting(registration),
             paragraphs=[part.strip() for part in body.split("\n\n") if part.strip()],
             action=manage_action(registration),
+            footer=(
+                _(
+                    "U ontvangt dit bericht omdat u bent aangemeld voor %(title)s. Geen berichten van de organisatie meer ontvangen?",
+                    title=event.title,
+                ),
+                unsubscribe_url,
+            ),
         )
 
-    queue_for(registration, "organiser_message", compose)
+    queue_for(registration, "organiser_message", compose,
+              list_id=list_id, unsubscribe_url=unsubscribe_url)  # fmt: skip

@@ -18,14 +18,14 @@ from flask_login import current_user
 from app.activity import services as activity
 from app.activity.page import event_page, registration_page
 from app.errors import DomainError
-from app.extensions import db, limiter
+from app.extensions import csrf, db, limiter
 from app.forms import render_form
 from app.links import personal_page
 from app.programme import services as programme
-from app.registration import services
+from app.registration import messages, services
 from app.registration.forms import DetailsForm, build_form, details_from, event_fields, prefill
 from app.registration.questions import questions_for
-from app.registration.tokens import registration_by_token
+from app.registration.tokens import registration_by_token, registration_by_unsubscribe_token
 
 bp = Blueprint("registration", __name__)
 
@@ -155,3 +155,22 @@ def renew_link(token: str):
     activity.renew_links(registration)
     db.session.commit()
     return render_template("registration/link_renewed.html", event=registration.event)
+
+
+@bp.route("/berichten-stoppen/<token>", methods=["GET", "POST"])
+# RFC 8058 one-click: mail providers POST "List-Unsubscribe=One-Click" here with no cookies and
+# so no CSRF token. That is safe to allow: this token can do nothing but stop the group messages
+# of one registration, and doing it twice changes nothing.
+@csrf.exempt
+# A provider posts for many of its users from a few addresses; a per-address limit would refuse
+# some of them, and a 256-bit token cannot be guessed anyway (like the other token routes).
+@limiter.exempt
+@personal_page
+def stop_group_messages(token: str):
+    registration = registration_by_unsubscribe_token(token)
+    event = registration.event
+    if request.method == "POST":
+        messages.stop_group_messages(registration)
+        db.session.commit()
+    stopped = registration.group_messages_stopped_at is not None
+    return render_template("registration/unsubscribe.html", event=event, stopped=stopped)
