@@ -67,8 +67,8 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     # Importing the models registers them with the metadata that migrations compare against.
     from app import locking, models  # noqa: F401  (locking: SQLite transaction set-up)
-    from app.calendar import stamps  # noqa: F401  (keeps Event.changed_at for feeds)
     from app.accounts import services as accounts
+    from app.calendar import stamps  # noqa: F401  (keeps Event.changed_at for feeds)
     from app.mail.services import dispatch_after_request
 
     # Teardowns run in reverse order: registered before Flask-SQLAlchemy's, this one runs
@@ -94,10 +94,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
-    from app.api.views import bp as api_bp
-    from app.calendar.views import bp as calendar_bp
     from app.agenda.manage_views import bp as agenda_manage_bp
     from app.agenda.views import bp as agenda_bp
+    from app.api.views import bp as api_bp
+    from app.calendar.views import bp as calendar_bp
     from app.mail.views import bp as mail_manage_bp
     from app.programme.manage_views import bp as programme_manage_bp
     from app.programme.views import bp as programme_bp

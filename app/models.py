@@ -1,7 +1,6 @@
 """Every capability's models, imported in one place so that Alembic sees the whole schema."""
 
 from app.accounts.models import Role, User  # noqa: F401
-from app.calendar.models import FeedToken  # noqa: F401
 from app.agenda.models import (  # noqa: F401
     AgendaChange,
     Room,
@@ -10,6 +9,7 @@ from app.agenda.models import (  # noqa: F401
     Speaker,
     SpeakerEdit,
 )
+from app.calendar.models import FeedToken  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401
 from app.programme.models import Accreditation, Event, Theme  # noqa: F401
 from app.registration.models import ManageToken, Participant, Question, Registration  # noqa: F401
