@@ -16,7 +16,7 @@ from app.tokens import new_token, token_hash
 
 def issue_feed_token(participant: Participant) -> str:
     token = new_token()
-    db.session.add(FeedToken(participant_id=participant.id, token_hash=token_hash(token)))
+    db.session.add(FeedToken(participant=participant, token_hash=token_hash(token)))
     return token
 
 

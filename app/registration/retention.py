@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.calendar.models import FeedToken
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.programme.models import Event
@@ -31,6 +32,9 @@ def purge_expired(retention: timedelta, now: datetime | None = None) -> dict[str
     for registration in expired:  # through the ORM: tokens and choices go along, on SQLite too
         db.session.delete(registration)
     db.session.flush()
+    leaving = sa.select(Participant.id).where(~Participant.registrations.any())
+    # Their calendar feed links go with them (SQLite enforces no ON DELETE CASCADE).
+    db.session.execute(sa.delete(FeedToken).where(FeedToken.participant_id.in_(leaving)))
     orphans = db.session.execute(
         sa.delete(Participant).where(~Participant.registrations.any())
     ).rowcount

@@ -4,6 +4,8 @@ import sqlalchemy as sa
 
 from app.agenda import services as agenda
 from app.agenda.models import SessionChoice
+from app.calendar.models import FeedToken
+from app.calendar.tokens import issue_feed_token
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.registration.models import ManageToken, Participant, Registration
@@ -35,6 +37,7 @@ def test_registrations_are_deleted_two_years_after_their_event(
         )
         db.session.add(registration)
         issue_manage_token(registration)
+    issue_feed_token(bram)
     db.session.commit()
     session = agenda.add_session(
         old, {"kind": "workshop", "title": "W", "starts_at": old.starts_at, "ends_at": old.ends_at}
@@ -42,6 +45,7 @@ def test_registrations_are_deleted_two_years_after_their_event(
     db.session.add(SessionChoice(registration=registration, session=session, status="confirmed"))
     db.session.commit()
     assert count(SessionChoice) == 1 and count(ManageToken) == 3
+    assert count(FeedToken) == 2  # Anna's (from her confirmation) and Bram's
     assert count(Registration) == 3
 
     result = runner.invoke(args=["privacy", "purge"])
@@ -50,3 +54,4 @@ def test_registrations_are_deleted_two_years_after_their_event(
     assert [p.email for p in db.session.scalars(sa.select(Participant))] == ["anna@example.org"]
     assert count(OutboxMessage) == 0  # the sent confirmation was older than two years
     assert count(ManageToken) == 1 and count(SessionChoice) == 0
+    assert [t.participant_id for t in db.session.scalars(sa.select(FeedToken))] == [anna.id]
