@@ -195,10 +195,7 @@ def profile(app, runs: int, top: int) -> str:
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    total = sum(row[2] for row in stats.stats.values())
-    out.write("own time by package:\n")
-    for package, seconds in sorted(_by_package(stats).items(), key=lambda kv: -kv[1]):
-        out.write(f"    {package:<44} {seconds / total:5.0%}\n")
+    out.write(own_time_by_package(stats, PACKAGES))
     stats.strip_dirs().sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
     return out.getvalue()
@@ -210,8 +207,9 @@ PACKAGES = (("/sqlalchemy/", "SQLAlchemy (statements, ORM loading)"),
             ("/flask", "Flask, Werkzeug"), ("/werkzeug/", "Flask, Werkzeug"))  # fmt: skip
 
 
-def _by_package(stats: pstats.Stats) -> dict[str, float]:
-    """Own time per package; a C builtin counts for the package that called it most."""
+def own_time_by_package(stats: pstats.Stats, packages) -> str:
+    """Own time per package (`packages`: (part of the file path, name) pairs, first match
+    wins), as lines of percentages; a C builtin counts for the package that called it most."""
     result: dict[str, float] = {}
 
     def package(key) -> str:
@@ -223,11 +221,17 @@ def _by_package(stats: pstats.Stats) -> dict[str, float]:
                 if caller[0] != "~":
                     return package(caller)
             return "C builtins"
-        return next((name for part, name in PACKAGES if part in filename), "other Python")
+        return next((name for part, name in packages if part in filename), "other Python")
 
     for key, row in stats.stats.items():
         result[package(key)] = result.get(package(key), 0.0) + row[2]
-    return result
+    total = sum(result.values()) or 1.0
+    lines = ["own time by package:"] + [
+        f"    {name:<44} {seconds / total:5.0%}"
+        for name, seconds in sorted(result.items(), key=lambda kv: -kv[1])
+        if seconds / total >= 0.005
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def run(database_url: str, events: int, per_event: int, runs: int, always_profile: bool,
