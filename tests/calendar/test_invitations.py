@@ -184,3 +184,18 @@ def test_the_organizer_address_is_a_setting(app, mailbox, make_event):
     text, _entry = invitation(_one_mail(mailbox, "anna@example.org"))
     [organizer] = props(text, "ORGANIZER")
     assert organizer.endswith(":mailto:agenda@werkplaats.test")
+
+
+def test_a_new_time_sends_a_request_with_the_new_time_and_a_higher_sequence(app, mailbox, themadag):
+    event, sessions, _owner = themadag(starts_at=local(2027, 3, 25, 9, 30))
+    anna = _register(event, "Anna", [sessions["wonen"].id])
+    _text, first = invitation(_one_mail(mailbox, "anna@example.org"))
+    assert first["start_utc"] == "2027-03-25T08:30:00Z"  # still winter time
+    # A week later it is summer time: the same wall clock is an hour earlier in UTC.
+    activity.update_event(event, {"starts_at": local(2027, 4, 1, 9, 30), "ends_at": local(2027, 4, 1, 17, 30)})
+    db.session.commit()
+    _text, moved = invitation(_one_mail(mailbox, "anna@example.org", "Gewijzigd"))
+    assert moved["uid"] == first["uid"] == f"registration-{anna.id}@{HOST}"
+    assert moved["sequence"] == first["sequence"] + 1
+    assert moved["start_utc"] == "2027-04-01T07:30:00Z"
+    assert "Wonen" in moved["description"]  # the workshop moved along with the day
