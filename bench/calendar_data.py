@@ -66,7 +66,9 @@ def _at(day: date, clock: str) -> datetime:
     return from_local(datetime.combine(day, time(int(hours), int(minutes))))
 
 
-def plan(events: int = 200, per_event: int = 10, first_day: date | None = None) -> list[PlannedEvent]:
+def plan(
+    events: int = 200, per_event: int = 10, first_day: date | None = None
+) -> list[PlannedEvent]:
     """`events` themadagen with `per_event` agenda items each (the day above, repeated or cut),
     spread over the 240 days from `first_day` (default: tomorrow)."""
     first_day = first_day or date.today() + timedelta(days=1)
@@ -141,6 +143,17 @@ def make_app(database_url: str):
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                        "BASE_URL": BASE_URL, "RATELIMIT_ENABLED": False})  # fmt: skip
+
+
+def with_bare_route(app):
+    """Adds GET /bench/bare to `app`: the same server, middleware and request hooks as every
+    other page, and no work of its own (no query, a two-byte body). The yardstick for a route."""
+
+    @app.get("/bench/bare")
+    def bare():
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+    return app
 
 
 @contextmanager

