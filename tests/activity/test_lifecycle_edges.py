@@ -17,6 +17,7 @@ from app.programme.models import Event
 from app.registration import services as registration
 from app.timezones import utcnow
 from tests.activity.conftest import mails
+from tests.conftest import local
 
 
 def _full_event_with_one_waiting(make_event, register):
@@ -334,7 +335,8 @@ def test_an_event_that_has_started_cannot_be_cancelled(make_event):
 
 
 def test_a_longer_day_does_not_move_the_agenda(themadag):
-    event, s, _owner = themadag()
+    # A fixed morning start: an hour earlier stays the same day whatever the clock says now.
+    event, s, _owner = themadag(starts_at=local(2027, 3, 10, 9, 30))
     before = s["wonen"].starts_at
     activity.update_event(event, {"starts_at": event.starts_at - timedelta(hours=1)})
     db.session.commit()
