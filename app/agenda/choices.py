@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.agenda import notifications, rules
 from app.agenda.models import ChoiceStatus, Session, SessionChoice
-from app.agenda.reading import event_sessions, slot_of
+from app.agenda.reading import event_sessions, slot_of, workshops_of
 from app.errors import DomainError, StateConflict
 from app.extensions import db
 from app.locking import lock_row
@@ -32,15 +32,7 @@ class ChoiceOutcome:
 
 
 def choices_of(registration: Registration) -> list[SessionChoice]:
-    return list(
-        db.session.scalars(
-            sa.select(SessionChoice)
-            .join(Session)
-            .where(SessionChoice.registration_id == registration.id)
-            .options(so.contains_eager(SessionChoice.session).joinedload(Session.room))
-            .order_by(Session.starts_at, Session.id)
-        )
-    )
+    return workshops_of(registration.id)
 
 
 def _confirmed_count(session_id: int) -> int:
