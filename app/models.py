@@ -9,6 +9,7 @@ from app.agenda.models import (  # noqa: F401
     Speaker,
     SpeakerEdit,
 )
+from app.attendance.models import CheckIn, CheckInCode  # noqa: F401
 from app.calendar.models import FeedToken  # noqa: F401
 from app.mail.models import OutboxMessage  # noqa: F401
 from app.programme.models import Accreditation, Event, Theme  # noqa: F401

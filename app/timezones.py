@@ -84,3 +84,8 @@ def format_moment(moment: datetime, locale: str = "nl") -> str:
     """'dinsdag 12 maart 2026, 19.30 uur' / 'Tuesday 12 March 2026, 19:30'."""
     suffix = " uur" if locale == "nl" else ""
     return f"{format_day(moment, locale)}, {_clock(to_local(moment), locale)}{suffix}"
+
+
+def format_clock(moment: datetime, locale: str = "nl") -> str:
+    """'09.12' / '09:12', in Amsterdam time."""
+    return _clock(to_local(moment), locale)

@@ -28,3 +28,6 @@ def _requiring(allowed):
 
 organiser_required = _requiring(lambda user: user.may_organise)
 admin_required = _requiring(lambda user: user.is_admin)
+# The desk on the day: any account (a `checkin` account too); each view asks whether this
+# user may use the desk of the event at hand.
+desk_required = _requiring(lambda user: True)

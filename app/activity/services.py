@@ -96,23 +96,24 @@ def duplicate_event(
 # --- the attendee's side -------------------------------------------------------------------
 
 
-def register(event_id: int, details, session_ids: list[int]):
+def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = False):
     """Registering, with workshops for a themadag: the place and the workshops are one
     decision, in one transaction under one event lock, told in one mail. The workshops are
     checked first, whoever registers, so a refusal says nothing about an address. Someone put
     on the event's waiting list (or registered already) gets no workshop now; they choose once
-    they have a place."""
+    they have a place. `at_desk`: a walk-in (see `registration.register`)."""
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
-    if registration.registration_closed_reason(event) is None:  # else register() says why
+    if at_desk or registration.registration_closed_reason(event) is None:  # else register() says why
         agenda_choices.check_choice(event, session_ids)
-    outcome = registration.register(event_id, details, tell=False)
+    outcome = registration.register(event_id, details, tell=False, at_desk=at_desk)
     if outcome.already_registered:
         return outcome, None
     workshops = None
     if session_ids and outcome.registration.is_confirmed:
-        workshops = agenda_choices.choose_workshops(outcome.registration, session_ids)
+        workshops = agenda_choices.choose_workshops(outcome.registration, session_ids,
+                                                    at_desk=at_desk)  # fmt: skip
     has_rondes = bool(event_rondes(event))
     registration.tell_registered(outcome.registration, agenda_notifications.chosen_workshops(
         workshops, has_rondes, outcome.registration.is_confirmed))  # fmt: skip

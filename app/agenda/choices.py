@@ -155,12 +155,18 @@ def check_choice(event: Event, session_ids: list[int]) -> list[Session]:
     return chosen
 
 
-def choose_workshops(registration: Registration, session_ids: list[int]) -> ChoiceOutcome:
+def choose_workshops(
+    registration: Registration, session_ids: list[int], *, at_desk: bool = False
+) -> ChoiceOutcome:
     """Set a registrant's workshops: one per ronde at most, never overlapping. A full workshop
     — or one with people already waiting — puts them on its own waiting list. Places given up
-    go to the first waiting, at once."""
+    go to the first waiting, at once. `at_desk`: a walk-in's workshops, also once the event
+    has started."""
     event = lock_row(Event, registration.event_id)
-    lifecycle.ensure_places_may_move(event)
+    if at_desk:
+        lifecycle.ensure_desk_may_seat(event)
+    else:
+        lifecycle.ensure_places_may_move(event)
     db.session.refresh(registration)
     if not registration.is_confirmed:
         raise StateConflict(_l("U kiest workshops zodra u een plaats heeft."))

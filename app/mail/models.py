@@ -42,6 +42,8 @@ class OutboxMessage(db.Model):
     # Bulk messages (an organiser's group message) carry List-Id and List-Unsubscribe.
     list_id: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     unsubscribe_url: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    # A check-in QR shown in the HTML (an inline PNG drawn from this URL at sending).
+    qr_url: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     message_id: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
     event_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("events.id", ondelete="SET NULL"), index=True

@@ -11,26 +11,22 @@ before it is sent, so two senders never send the same message."""
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email import encoders
-from email.mime.base import MIMEBase
-from email.mime.text import MIMEText
-from email.utils import format_datetime, make_msgid
+from datetime import timedelta
+from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context, render_template
-from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.extensions import db, mail
 from app.mail.background import BackgroundSender
+from app.mail.mime import as_email, one_line  # noqa: F401 - one_line: part of this module's API
 from app.mail.models import OutboxMessage, OutboxStatus
-from app.timezones import AMSTERDAM, utcnow
+from app.timezones import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +56,8 @@ class MailContent:
     closing: list[str] = field(default_factory=list)
     # (why you get this and how to stop it, stop URL): the last line of a bulk message
     footer: tuple[str, str] | None = None
+    # (what it is for, check-in URL): the desk's QR, an inline image in the HTML
+    qr: tuple[str, str] | None = None
 
 
 def render_message(content: MailContent) -> tuple[str, str, str]:
@@ -83,6 +81,7 @@ def queue_message(
     reply_to: str = "",
     list_id: str = "",
     unsubscribe_url: str = "",
+    qr_url: str = "",
 ) -> OutboxMessage:
     """Add a message to the outbox, in the current transaction."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"
@@ -99,6 +98,7 @@ def queue_message(
         reply_to=reply_to,
         list_id=list_id,
         unsubscribe_url=unsubscribe_url,
+        qr_url=qr_url,
         message_id=make_msgid(domain=host),
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
@@ -248,95 +248,6 @@ def _record(message: OutboxMessage, *, error: str | None) -> str:
     return values["status"]
 
 
-_NOT_IN_A_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
-
-def one_line(value: str) -> str:
-    """A header value on one line: line breaks and other control characters (from an event
-    title, say) become a space, instead of a refusal that fails the message on every retry."""
-    return _NOT_IN_A_HEADER.sub(" ", value).strip()
-
-
-_METHOD_LINE = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
-
-
-def _calendar_method(calendar: str, fallback: str | None) -> str:
-    """The METHOD the calendar itself states: the MIME `method` must equal it (RFC 6047)."""
-    found = _METHOD_LINE.search(calendar)
-    return found.group(1) if found else (fallback or "PUBLISH")
-
-
-def _calendar_alternative(calendar: str, method: str) -> MIMEText:
-    # base64 (the stdlib's default for utf-8): the iCalendar's CRLF lines arrive byte for byte,
-    # where 7bit/8bit would let a relay re-wrap or re-end them.
-    part = MIMEText(calendar, "calendar", "utf-8")
-    part.set_param("method", method, requote=False)
-    return part
-
-
-def _calendar_attachment(calendar: str) -> MIMEBase:
-    part = MIMEBase("application", "ics", name="invite.ics")
-    part.set_payload(calendar.encode("utf-8"))
-    encoders.encode_base64(part)
-    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
-    return part
-
-
-class InvitationEmail(EmailMultiAlternatives):
-    """A message with an invitation, in the tree Google Calendar and Outlook write:
-    multipart/mixed [multipart/alternative [text, HTML, text/calendar; method=…], invite.ics].
-    Clients that understand invitations take the calendar alternative and show accept/decline;
-    the rest still offer the same calendar as an attachment."""
-
-    def __init__(self, *args, calendar: str, method: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.calendar, self.method = calendar, method
-        self.attach(_calendar_attachment(calendar))
-
-    def _create_alternatives(self, msg):
-        alternatives = super()._create_alternatives(msg)
-        alternatives.attach(_calendar_alternative(self.calendar, self.method))
-        return alternatives
-
-
-def _headers(message: OutboxMessage) -> dict[str, str]:
-    headers = {
-        "Message-ID": message.message_id,
-        # With its real offset: flask-mailman's default writes UTC as "-0000" ("zone unknown").
-        "Date": format_datetime(datetime.now(AMSTERDAM)),
-        "Auto-Submitted": "auto-generated",
-    }
-    if message.list_id:  # bulk: mail clients offer "unsubscribe", filters can sort it
-        headers["List-Id"] = message.list_id
-        headers["Precedence"] = "bulk"
-        if message.unsubscribe_url:
-            headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
-            # One-click (RFC 8058) is defined for an HTTPS URL only.
-            if message.unsubscribe_url.startswith("https://"):
-                headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return {name: one_line(value) for name, value in headers.items()}
-
-
-def _as_email(message: OutboxMessage, connection) -> EmailMultiAlternatives:
-    reply_to = one_line(message.reply_to or "")  # answers go to the event's contact
-    fields = {
-        "subject": one_line(message.subject),
-        "body": message.text_body,
-        "from_email": one_line(current_app.config["MAIL_DEFAULT_SENDER"]),
-        "to": [one_line(message.recipient)],
-        "reply_to": [reply_to] if reply_to else None,
-        "headers": _headers(message),
-        "connection": connection,
-    }
-    if message.calendar:
-        method = _calendar_method(message.calendar, message.calendar_method)
-        email = InvitationEmail(**fields, calendar=message.calendar, method=method)
-    else:
-        email = EmailMultiAlternatives(**fields)
-    email.attach_alternative(message.html_body, "text/html")
-    return email
-
-
 def deliver(ids: list[int], *, stop: threading.Event | None = None) -> DeliveryReport:
     """Send these messages over one SMTP connection. Once `stop` is set, the rest is left
     unclaimed, still pending for the next run."""
@@ -352,7 +263,7 @@ def deliver(ids: list[int], *, stop: threading.Event | None = None) -> DeliveryR
             if connection is None:
                 connection = mail.get_connection(fail_silently=False)
                 connection.open()
-            _as_email(message, connection).send()
+            as_email(message, connection).send()
         except Exception as error:  # noqa: BLE001 - any SMTP or network failure: retry later
             outcome = _record(message, error=f"{type(error).__name__}: {error}")
             log.warning("Mail %s to %s not delivered: %s", message.id, message.recipient, error)

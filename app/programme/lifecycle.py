@@ -66,3 +66,21 @@ def ensure_details_may_change(event: Event) -> None:
     event is cancelled; the event being over does not stop a correction."""
     if event.status == EventStatus.CANCELLED:
         raise StateConflict(_FROZEN[Phase.CANCELLED])
+
+
+# --- the desk on the day --------------------------------------------------------------------
+
+_DESK_CLOSED = {
+    Phase.DRAFT: _FROZEN[Phase.DRAFT],
+    Phase.CANCELLED: _l("Deze activiteit is geannuleerd."),
+    Phase.OVER: _l("Deze activiteit is voorbij; aan de balie kan niemand meer een plaats krijgen."),
+}  # fmt: skip
+
+
+def ensure_desk_may_seat(event: Event, now: datetime | None = None) -> None:
+    """The desk may still give a place (a walk-in, someone from the waiting list who turns up)
+    once the event has started: people arrive late. Not before it is published, not once it
+    is over or cancelled."""
+    reason = _DESK_CLOSED.get(phase(event, now))
+    if reason is not None:
+        raise StateConflict(reason)

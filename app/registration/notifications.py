@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.calendar.invitations import invitation
+from app.attendance.codes import checkin_url, code_for_link
 from app.calendar.tokens import issue_feed_token
 from app.links import external_url
 from app.mail.services import MailContent, queue_message, render_message
@@ -31,9 +32,21 @@ def facts(registration: Registration, language: str) -> str:
     return "\n".join(lines)
 
 
-def manage_action(registration: Registration) -> tuple[str, str]:
-    token = issue_manage_token(registration)
+def manage_action(registration: Registration, token: str | None = None) -> tuple[str, str]:
+    token = token or issue_manage_token(registration)
     return _("Uw aanmelding bekijken of wijzigen"), external_url("registration.manage", token=token)
+
+
+def with_checkin_qr(registration: Registration, content: MailContent) -> MailContent:
+    """The mail's personal link, and the desk's QR that goes with it (the same QR as on the
+    page that link opens)."""
+    token = issue_manage_token(registration)
+    content.action = manage_action(registration, token)
+    content.qr = (
+        _("Laat deze QR-code bij binnenkomst zien aan de balie, op uw telefoon of geprint. Geen QR-code bij de hand? Noem dan uw naam."),
+        checkin_url(code_for_link(registration, token)),
+    )  # fmt: skip
+    return content
 
 
 def queue_for(registration: Registration, kind: str, compose, calendar_method: str | None = None,
@@ -61,6 +74,7 @@ def queue_for(registration: Registration, kind: str, compose, calendar_method: s
         calendar=calendar,
         calendar_method=calendar_method,
         reply_to=registration.event.contact_email,
+        qr_url=content.qr[1] if content.qr else "",
         **headers,
     )
 
@@ -83,7 +97,7 @@ def confirmed(registration: Registration, more=None) -> None:
     event = registration.event
 
     def compose(language):
-        return MailContent(
+        return with_checkin_qr(registration, MailContent(
             subject=_("Aanmelding bevestigd: %(title)s", title=event.title),
             greeting=greeting(registration),
             paragraphs=[
@@ -93,13 +107,12 @@ def confirmed(registration: Registration, more=None) -> None:
                 _("In de bijlage staat de activiteit voor uw agenda."),
                 calendar_paragraph(registration),
             ],
-            action=manage_action(registration),
             closing=[
                 _(
                     "Kunt u toch niet komen? Meld u dan af via de link: dan gaat uw plaats naar de eerste op de wachtlijst."
                 )
             ],
-        )
+        ))
 
     queue_for(registration, "registration_confirmed", compose, calendar_method="REQUEST")
 
@@ -133,7 +146,7 @@ def promoted(registration: Registration) -> None:
     event = registration.event
 
     def compose(language):
-        return MailContent(
+        return with_checkin_qr(registration, MailContent(
             subject=_("Er is een plaats voor u: %(title)s", title=event.title),
             greeting=greeting(registration),
             paragraphs=[
@@ -145,13 +158,12 @@ def promoted(registration: Registration) -> None:
                 _("In de bijlage staat de activiteit voor uw agenda."),
                 calendar_paragraph(registration),
             ],
-            action=manage_action(registration),
             closing=[
                 _(
                     "Kunt u toch niet komen? Meld u dan af via de link, zodat iemand anders uw plaats krijgt."
                 )
             ],
-        )
+        ))
 
     queue_for(registration, "registration_promoted", compose, calendar_method="REQUEST")
 
@@ -282,20 +294,19 @@ def reminder(registration: Registration) -> None:
     event = registration.event
 
     def compose(language):
-        return MailContent(
+        return with_checkin_qr(registration, MailContent(
             subject=_("Herinnering: %(title)s", title=event.title),
             greeting=greeting(registration),
             paragraphs=[
                 _("Binnenkort is het zover: u bent aangemeld voor %(title)s.", title=event.title),
                 facts(registration, language),
             ],
-            action=manage_action(registration),
             closing=[
                 _(
                     "Kunt u niet komen? Meld u dan af, zodat iemand van de wachtlijst uw plaats krijgt."
                 )
             ],
-        )
+        ))
 
     queue_for(registration, "reminder", compose)
 

@@ -35,6 +35,10 @@ class RegistrationClosed(DomainError):
     pass
 
 
+class NoPlaceLeft(StateConflict):
+    pass
+
+
 @dataclass
 class RegistrationDetails:
     name: str
@@ -209,7 +213,7 @@ def tell_registered(registration: Registration, more=None) -> None:
 
 
 def register(
-    event_id: int, details: RegistrationDetails, *, tell: bool = True
+    event_id: int, details: RegistrationDetails, *, tell: bool = True, at_desk: bool = False
 ) -> RegistrationOutcome:
     """A place if one is left and nobody waits for it, else the end of the waiting list; one
     registration per person.
@@ -217,13 +221,18 @@ def register(
     The same e-mail address again changes nothing and gets no second place: the person (the
     owner of the address, who may not be whoever filled in the form) is sent their link again.
     `tell=False`: the caller sends the mail for a new registration (`tell_registered`), e.g.
-    once the workshops are decided too."""
+    once the workshops are decided too. `at_desk`: a walk-in on the day, registered by the
+    desk after the form has closed (even once the event started); they get a place or
+    nothing, never the waiting list, and someone registered already is not mailed again."""
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
-    reason = registration_closed_reason(event)
-    if reason is not None:
-        raise RegistrationClosed(reason)
+    if at_desk:
+        lifecycle.ensure_desk_may_seat(event)
+    else:
+        reason = registration_closed_reason(event)
+        if reason is not None:
+            raise RegistrationClosed(reason)
 
     participant = _participant(details.email, details.name.strip())
     registration = db.session.scalar(
@@ -232,12 +241,15 @@ def register(
         )
     )
     if registration is not None and not registration.is_cancelled:
-        notifications.manage_link_again(registration)
+        if not at_desk:
+            notifications.manage_link_again(registration)
         return RegistrationOutcome(registration, already_registered=True)
 
     # Count before the new row exists, so the count is of the others.
     left = seats_left(event)
     has_place = (left is None or left > 0) and WAITLIST.first(event.id) is None
+    if at_desk and not (left is None or left > 0):
+        raise NoPlaceLeft(_l("Er is geen plaats meer vrij."))
     position = None if has_place else WAITLIST.last(event.id) + 1
     if registration is None:
         registration = Registration(event=event, participant=participant)
@@ -303,6 +315,21 @@ def promote_by_hand(registration_id: int) -> Registration:
     lifecycle.ensure_places_may_move(event)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Alleen iemand op de wachtlijst kan een plaats krijgen."))
+    _confirm(registration)
+    notifications.promoted(registration)
+    return registration
+
+
+def seat_at_desk(registration_id: int) -> Registration:
+    """Someone from the waiting list turns up on the day and a place is free (nobody is
+    promoted automatically once an event has started): the desk gives it, within capacity."""
+    registration, event = locked(registration_id)
+    lifecycle.ensure_desk_may_seat(event)
+    if not registration.is_waitlisted:
+        raise StateConflict(_l("Alleen iemand op de wachtlijst kan een plaats krijgen."))
+    left = seats_left(event)
+    if left is not None and left <= 0:
+        raise NoPlaceLeft(_l("Er is geen plaats meer vrij."))
     _confirm(registration)
     notifications.promoted(registration)
     return registration

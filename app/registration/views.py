@@ -14,14 +14,18 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.activity import services as activity
 from app.activity.page import event_page, registration_page
+from app.attendance.codes import checkin_url, code_for_link
 from app.errors import DomainError
 from app.extensions import csrf, db, limiter
 from app.forms import render_form
 from app.links import personal_page
+from app.programme import lifecycle
 from app.programme import services as programme
+from app.qr import qr_svg
 from app.registration import messages, services
 from app.registration.forms import DetailsForm, build_form, details_from, event_fields, prefill
 from app.registration.questions import questions_for
@@ -120,6 +124,7 @@ def manage(token: str):
     return render_form(
         "registration/manage.html",
         form,
+        checkin_qr=_checkin_qr(registration, token),
         registration=registration,
         event=event,
         token=token,
@@ -127,6 +132,18 @@ def manage(token: str):
         workshops=page.workshops,
         extra_fields=event_fields(form, questions, event.accreditations),
     )
+
+
+def _checkin_qr(registration, token: str) -> Markup | None:
+    """The desk's QR for someone with a place at an event still to come (or under way): the
+    one the mail that brought them here carried."""
+    if not registration.is_confirmed or lifecycle.phase(registration.event) not in (
+        lifecycle.Phase.OPEN, lifecycle.Phase.STARTED
+    ):
+        return None
+    url = checkin_url(code_for_link(registration, token, source="manage"))
+    db.session.commit()  # stored once; the same link shows the same code again
+    return Markup(qr_svg(url))
 
 
 @bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])

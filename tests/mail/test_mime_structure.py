@@ -24,7 +24,7 @@ def tree(part):
 
 def calendar_parts(message):
     [alternatives, attachment] = message.iter_parts()
-    [_text, _html, calendar] = alternatives.iter_parts()
+    *_text_and_html, calendar = alternatives.iter_parts()
     return calendar, attachment
 
 
@@ -41,10 +41,12 @@ def test_a_confirmation_arrives_in_the_tree_google_and_outlook_write(client, mai
     assert tree(message) == (
         "multipart/mixed",
         [
-            ("multipart/alternative", ["text/plain", "text/html", "text/calendar"]),
+            ("multipart/alternative", [
+                "text/plain", ("multipart/related", ["text/html", "image/png"]), "text/calendar",
+            ]),
             "application/ics",
         ],
-    )
+    )  # fmt: skip
     calendar, attachment = calendar_parts(message)
     text, html = message.get_body(("plain",)), message.get_body(("html",))
     assert [p.get_content_charset() for p in (text, html, calendar)] == ["utf-8"] * 3

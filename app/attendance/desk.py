@@ -1,0 +1,160 @@
+"""What a desk shows: everyone with a place (and who waits), who is in, the counts, for the
+whole event or one session; the same data as a page and as the JSON the desks poll."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from app.agenda.models import ChoiceStatus, Session, SessionChoice, SessionKind
+from app.agenda.reading import event_sessions
+from app.attendance.models import CheckIn, CheckInCode, CheckInMethod
+from app.extensions import db
+from app.programme.models import Event
+from app.registration import services as registration_services
+from app.registration.models import Registration, RegistrationStatus
+from app.timezones import format_clock
+
+# The desk matches a scanned code offline by the start of its SHA-256: plenty for a few
+# thousand codes, and a third of the bytes to load.
+CODE_PREFIX = 24
+
+
+def desk_sessions(event: Event) -> list[Session]:
+    """The sessions one can be checked in to: not breaks, not cancelled."""
+    return [s for s in event_sessions(event, include_cancelled=False)
+            if s.kind != SessionKind.BREAK]  # fmt: skip
+
+
+@dataclass
+class DeskList:
+    event: Event
+    session: Session | None
+    people: list[dict]
+    counts: dict
+    places_left: int | None
+
+    def as_json(self) -> dict:
+        return {
+            "event": self.event.id,
+            "session": self.session.id if self.session else None,
+            "people": self.people,
+            "counts": self.counts,
+            "places_left": self.places_left,
+        }
+
+    def etag(self) -> str:
+        body = json.dumps(self.as_json(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+def _registrations(event: Event, session: Session | None) -> list[Registration]:
+    query = sa.select(Registration).where(Registration.event_id == event.id)
+    if session is not None and session.kind == SessionKind.WORKSHOP:
+        query = query.join(SessionChoice).where(
+            SessionChoice.session_id == session.id,
+            SessionChoice.status == ChoiceStatus.CONFIRMED,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    elif session is not None:
+        query = query.where(Registration.status == RegistrationStatus.CONFIRMED)
+    else:
+        query = query.where(Registration.status != RegistrationStatus.CANCELLED)
+    return list(db.session.scalars(query))
+
+
+def _standing(event: Event) -> list[CheckIn]:
+    return list(
+        db.session.scalars(
+            sa.select(CheckIn)
+            .join(Registration)
+            .where(Registration.event_id == event.id, CheckIn.undone_at.is_(None))
+            .options(so.joinedload(CheckIn.checked_in_by))
+            .order_by(CheckIn.checked_in_at)
+        )
+    )
+
+
+def _codes(event: Event) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        sa.select(CheckInCode.registration_id, CheckInCode.code_hash)
+        .join(Registration)
+        .where(Registration.event_id == event.id, CheckInCode.revoked_at.is_(None))
+    )
+    codes: dict[int, list[str]] = {}
+    for registration_id, digest in rows:
+        codes.setdefault(registration_id, []).append(digest[:CODE_PREFIX])
+    return codes
+
+
+def _workshops(event: Event) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        sa.select(SessionChoice.registration_id, Session.title, Session.starts_at)
+        .join(Session)
+        .where(Session.event_id == event.id, SessionChoice.status == ChoiceStatus.CONFIRMED)
+        .order_by(Session.starts_at)
+    )
+    titles: dict[int, list[str]] = {}
+    for registration_id, title, starts_at in rows:
+        titles.setdefault(registration_id, []).append(f"{format_clock(starts_at)} {title}")
+    return titles
+
+
+def _presence(check_in: CheckIn | None, locale: str) -> dict:
+    if check_in is None:
+        return {"present": False, "at": None, "by": None, "method": None}
+    return {
+        "present": True,
+        "at": format_clock(check_in.checked_in_at, locale),
+        "by": check_in.checked_in_by.name if check_in.checked_in_by else "",
+        "method": check_in.method,
+    }
+
+
+def desk_list(event: Event, session: Session | None = None, locale: str = "nl") -> DeskList:
+    """Everyone the desk may meet, sorted by name. For the event: at the event is whoever
+    was checked in to it or to any of its sessions."""
+    registrations = _registrations(event, session)
+    standing = _standing(event)
+    here: dict[int, CheckIn] = {}
+    walked_in: set[int] = set()
+    for check_in in standing:
+        if check_in.method == CheckInMethod.WALK_IN:
+            walked_in.add(check_in.registration_id)
+        if session is None or check_in.session_id == session.id:
+            here.setdefault(check_in.registration_id, check_in)  # the earliest
+    codes, workshops = _codes(event), _workshops(event)
+    people = []
+    for registration in sorted(registrations, key=lambda r: (r.name.casefold(), r.id)):
+        people.append({
+            "id": registration.id,
+            "name": registration.name,
+            "organisation": registration.organisation,
+            "status": registration.status,
+            "walk_in": registration.id in walked_in,
+            "workshops": workshops.get(registration.id, []),
+            "codes": codes.get(registration.id, []),
+            **_presence(here.get(registration.id), locale),
+        })  # fmt: skip
+    with_place = [p for p in people if p["status"] == RegistrationStatus.CONFIRMED]
+    counts = {
+        "present": sum(p["present"] for p in with_place),
+        "expected": len(with_place),
+        "walk_ins": sum(p["walk_in"] for p in with_place),
+        "waiting": len(people) - len(with_place),
+    }
+    return DeskList(event, session, people, counts,
+                    registration_services.seats_left(event))  # fmt: skip
+
+
+def workshops_for(registration_id: int, locale: str = "nl") -> list[str]:
+    """'10.45 De buurt als werkplaats': the workshops someone has a place in."""
+    from app.agenda.reading import workshops_of
+
+    return [f"{format_clock(c.session.starts_at, locale)} {c.session.title}"
+            for c in workshops_of(registration_id)
+            if c.status == ChoiceStatus.CONFIRMED]  # fmt: skip

@@ -1,0 +1,193 @@
+"""The rules of presence: who may use the desk of which event, checking in and undoing (once
+per person per event and per session, also from twenty desks at once), offline check-ins that
+arrive late, walk-ins and giving a waiting person a free place on the day.
+
+Nothing here knows about HTTP; the caller commits once per action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import Role, User
+from app.activity import services as activity
+from app.agenda.models import Session, SessionKind
+from app.attendance.models import CheckIn, CheckInMethod
+from app.errors import DomainError, NotFoundHere, StateConflict
+from app.extensions import db
+from app.locking import lock_row
+from app.programme.models import Event, EventStatus
+from app.programme.services import can_manage
+from app.registration import services as registration_services
+from app.registration.models import Registration
+from app.timezones import utcnow
+
+# A `checkin` account sees the desk of an event from a day before it starts until a day after
+# it ends; organisers may correct presence afterwards (certificates are issued from it).
+DESK_WINDOW = timedelta(hours=24)
+
+
+# --- who may use which desk ----------------------------------------------------------------
+
+
+def may_use_desk(user: User, event: Event, now: datetime | None = None) -> bool:
+    if not user.is_authenticated or not user.active or event.status == EventStatus.DRAFT:
+        return False
+    if user.role == Role.CHECKIN:
+        now = now or utcnow()
+        return event.starts_at - DESK_WINDOW <= now <= event.ends_at + DESK_WINDOW
+    return can_manage(user, event)
+
+
+def desk_event(user: User, event_id: int) -> Event:
+    """The event whose desk `user` opens; a plain 404 otherwise (it names no event)."""
+    event = db.session.get(Event, event_id)
+    if event is None or not may_use_desk(user, event):
+        raise NotFoundHere()
+    return event
+
+
+def desk_events(user: User, now: datetime | None = None) -> list[Event]:
+    """The events whose desk `user` may open, the nearest first."""
+    now = now or utcnow()
+    query = sa.select(Event).where(Event.status != EventStatus.DRAFT)
+    if user.role == Role.CHECKIN or not user.is_admin:
+        # Organisers too see only what is near; their own events' desks stay reachable by link.
+        query = query.where(Event.starts_at <= now + DESK_WINDOW,
+                            Event.ends_at >= now - DESK_WINDOW)  # fmt: skip
+    events = db.session.scalars(query.order_by(Event.starts_at)).all()
+    return [e for e in events if may_use_desk(user, e, now)]
+
+
+def ensure_check_in_open(event: Event, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if event.status == EventStatus.CANCELLED:
+        raise StateConflict(_l("Deze activiteit is geannuleerd; inchecken kan niet."))
+    if event.status == EventStatus.DRAFT:
+        raise StateConflict(_l("Deze activiteit is nog niet gepubliceerd."))
+    if now < event.starts_at - DESK_WINDOW:
+        raise StateConflict(_l("Inchecken kan vanaf een dag voor het begin."))
+
+
+# --- checking in ---------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    check_in: CheckIn
+    stored: bool  # False: the person was in already (`check_in` is the one that stands)
+
+
+def _session_of(event: Event, session_id: int | None) -> Session | None:
+    if session_id is None:
+        return None
+    session = db.session.get(Session, session_id)
+    if session is None or session.event_id != event.id:
+        raise NotFoundHere()
+    if session.kind == SessionKind.BREAK:
+        raise DomainError(_l("Bij een pauze wordt niet ingecheckt."))
+    if session.is_cancelled:
+        raise StateConflict(_l("Dit programmaonderdeel is geannuleerd."))
+    return session
+
+
+def standing(registration_id: int, session_id: int | None) -> CheckIn | None:
+    return db.session.scalar(
+        sa.select(CheckIn).where(
+            CheckIn.registration_id == registration_id,
+            sa.func.coalesce(CheckIn.session_id, 0) == (session_id or 0),
+            CheckIn.undone_at.is_(None),
+        )
+    )
+
+
+def _moment(at: datetime | None, event: Event, now: datetime) -> datetime:
+    """A desk's clock, kept within reason: not in the future, not before the desk opened."""
+    if at is None:
+        return now
+    return max(min(at, now), event.starts_at - DESK_WINDOW)
+
+
+def check_in(registration_id: int, by: User, *, session_id: int | None = None,
+             method: str = CheckInMethod.LIST, client_id: str | None = None,
+             at: datetime | None = None) -> Outcome:  # fmt: skip
+    """Record that the person is here. Once: a second check-in (another desk, a second scan)
+    changes nothing and returns the one that stands — unless it was made earlier (a desk that
+    was offline): then the earliest is kept. A repeated `client_id` is recognised."""
+    registration = lock_row(Registration, registration_id)  # one desk at a time per person
+    if registration is None:
+        raise NotFoundHere()
+    event = registration.event
+    if not may_use_desk(by, event):
+        raise NotFoundHere()
+    now = utcnow()
+    ensure_check_in_open(event, now)
+    if not registration.is_confirmed:
+        raise StateConflict(
+            _l("Deze persoon staat op de wachtlijst: geef eerst een plaats.")
+            if registration.is_waitlisted
+            else _l("Deze aanmelding is geannuleerd.")
+        )
+    session = _session_of(event, session_id)
+    if client_id:
+        seen = db.session.scalar(sa.select(CheckIn).where(CheckIn.client_id == client_id))
+        if seen is not None:
+            return Outcome(standing(registration.id, session_id) or seen, stored=False)
+    moment = _moment(at, event, now)
+    current = standing(registration.id, session_id)
+    if current is not None:
+        if moment >= current.checked_in_at:
+            return Outcome(current, stored=False)
+        current.undone_at, current.undone_reason = now, "earlier-elsewhere"
+        db.session.flush()  # the partial unique index sees one standing row at a time
+    new = CheckIn(registration_id=registration.id, session_id=session.id if session else None,
+                  checked_in_at=moment, checked_in_by_id=by.id, method=method,
+                  client_id=client_id or None, recorded_at=now)  # fmt: skip
+    db.session.add(new)
+    db.session.flush()
+    return Outcome(new, stored=True)
+
+
+def undo(registration_id: int, by: User, *, session_id: int | None = None,
+         at: datetime | None = None) -> CheckIn | None:  # fmt: skip
+    """Take a check-in back (a tap on the wrong name); the record stays, marked undone. An
+    undo made offline at `at` leaves alone a check-in made after it."""
+    registration = lock_row(Registration, registration_id)
+    if registration is None:
+        raise NotFoundHere()
+    if not may_use_desk(by, registration.event):
+        raise NotFoundHere()
+    current = standing(registration.id, session_id)
+    if current is None or (at is not None and current.checked_in_at > at):
+        return None
+    current.undone_at, current.undone_by_id, current.undone_reason = utcnow(), by.id, "undone"
+    db.session.flush()
+    return current
+
+
+# --- the desk gives places -----------------------------------------------------------------
+
+
+def walk_in(event: Event, details, session_ids: list[int], by: User) -> Outcome:
+    """Someone not registered turns up: a place if one is left (the public form's rule, under
+    the event's lock), checked in at once; their confirmation mail follows. Someone registered
+    already with this address is simply checked in."""
+    if not may_use_desk(by, event):
+        raise NotFoundHere()
+    ensure_check_in_open(event)
+    outcome, _workshops = activity.register(event.id, details, session_ids, at_desk=True)
+    registration = outcome.registration
+    return check_in(registration.id, by, method=CheckInMethod.WALK_IN)
+
+
+def give_place(registration_id: int, by: User) -> Registration:
+    """An organiser gives someone from the waiting list who turned up a free place."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not may_use_desk(by, registration.event):
+        raise NotFoundHere()
+    if not by.may_organise:
+        raise StateConflict(_l("Alleen een organisator kan een plaats geven."))
+    return registration_services.seat_at_desk(registration_id)
