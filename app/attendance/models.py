@@ -14,6 +14,15 @@ from app.registration.models import Registration
 from app.timezones import UTCDateTime, utcnow
 
 
+# The `checkin` accounts that staff an event's desk, chosen by its organisers.
+desk_assignments = sa.Table(
+    "desk_assignments",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class CheckInMethod(enum.StrEnum):
     QR = "qr"
     LIST = "list"

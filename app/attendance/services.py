@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import Role, User
 from app.activity import services as activity
 from app.agenda.models import Session, SessionKind
-from app.attendance.models import CheckIn, CheckInMethod
+from app.attendance.models import CheckIn, CheckInMethod, desk_assignments
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
@@ -34,12 +34,35 @@ DESK_WINDOW = timedelta(hours=24)
 
 
 def may_use_desk(user: User, event: Event, now: datetime | None = None) -> bool:
+    """Admins, the event's organisers, and the `checkin` accounts its organisers put on its
+    desk — those only from a day before the start until a day after the end."""
     if not user.is_authenticated or not user.active or event.status == EventStatus.DRAFT:
         return False
     if user.role == Role.CHECKIN:
         now = now or utcnow()
-        return event.starts_at - DESK_WINDOW <= now <= event.ends_at + DESK_WINDOW
+        near = event.starts_at - DESK_WINDOW <= now <= event.ends_at + DESK_WINDOW
+        return near and user.id in staff_ids(event)
     return can_manage(user, event)
+
+
+def staff_ids(event: Event) -> set[int]:
+    return set(db.session.scalars(
+        sa.select(desk_assignments.c.user_id).where(desk_assignments.c.event_id == event.id)))  # fmt: skip
+
+
+def desk_accounts() -> list[User]:
+    """Every active `checkin` account, for an organiser to put on a desk."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.role == Role.CHECKIN, User.active).order_by(User.name)))  # fmt: skip
+
+
+def set_desk_staff(event: Event, user_ids: set[int]) -> None:
+    """Who staffs this event's desk: `checkin` accounts only (an organiser needs no seat)."""
+    allowed = {u.id for u in desk_accounts()} & set(user_ids)
+    db.session.execute(desk_assignments.delete().where(desk_assignments.c.event_id == event.id))
+    if allowed:
+        db.session.execute(desk_assignments.insert(),
+                           [{"event_id": event.id, "user_id": i} for i in sorted(allowed)])  # fmt: skip
 
 
 def desk_event(user: User, event_id: int) -> Event:
@@ -54,7 +77,9 @@ def desk_events(user: User, now: datetime | None = None) -> list[Event]:
     """The events whose desk `user` may open, the nearest first."""
     now = now or utcnow()
     query = sa.select(Event).where(Event.status != EventStatus.DRAFT)
-    if user.role == Role.CHECKIN or not user.is_admin:
+    if user.role == Role.CHECKIN:
+        query = query.join(desk_assignments).where(desk_assignments.c.user_id == user.id)
+    if not user.is_admin:
         # Organisers too see only what is near; their own events' desks stay reachable by link.
         query = query.where(Event.starts_at <= now + DESK_WINDOW,
                             Event.ends_at >= now - DESK_WINDOW)  # fmt: skip

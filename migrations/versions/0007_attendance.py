@@ -32,6 +32,13 @@ def upgrade():
     with op.batch_alter_table('check_in_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_check_in_codes_registration_id'), ['registration_id'], unique=False)
 
+    op.create_table('desk_assignments',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_desk_assignments_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_desk_assignments_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', 'user_id', name=op.f('pk_desk_assignments'))
+    )
     op.create_table('check_ins',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
@@ -86,4 +93,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_check_in_codes_registration_id'))
 
     op.drop_table('check_in_codes')
+    op.drop_table('desk_assignments')
     # ### end Alembic commands ###
