@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from app.agenda.manage_views import bp as agenda_manage_bp
     from app.agenda.views import bp as agenda_bp
     from app.api.views import bp as api_bp
+    from app.attendance.manage_views import bp as attendance_manage_bp
     from app.attendance.views import bp as attendance_bp
     from app.calendar.views import bp as calendar_bp
     from app.mail.views import bp as mail_manage_bp
@@ -108,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (programme_bp, programme_manage_bp, registration_bp, registration_manage_bp,
                   agenda_bp, agenda_manage_bp, mail_manage_bp, accounts_bp, site_bp,
-                  calendar_bp, api_bp, attendance_bp)  # fmt: skip
+                  calendar_bp, api_bp, attendance_bp, attendance_manage_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

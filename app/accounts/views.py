@@ -21,7 +21,8 @@ def _login_limit() -> str:
 def login():
     next_url = services.safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("programme_manage.events"))
+        home = "programme_manage.events" if current_user.may_organise else "attendance.index"
+        return redirect(next_url or url_for(home))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -29,7 +30,7 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("U bent ingelogd."), "success")
-            home = "programme_manage.events" if user.may_organise else "programme.index"
+            home = "programme_manage.events" if user.may_organise else "attendance.index"
             return redirect(next_url or url_for(home))
         flash(_("Onbekend e-mailadres of onjuist wachtwoord."), "error")
         status = 401

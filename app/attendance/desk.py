@@ -52,7 +52,7 @@ class DeskList:
         return hashlib.sha256(body.encode()).hexdigest()[:32]
 
 
-def _registrations(event: Event, session: Session | None) -> list[Registration]:
+def registrations_at(event: Event, session: Session | None) -> list[Registration]:
     query = sa.select(Registration).where(Registration.event_id == event.id)
     if session is not None and session.kind == SessionKind.WORKSHOP:
         query = query.join(SessionChoice).where(
@@ -118,7 +118,7 @@ def _presence(check_in: CheckIn | None, locale: str) -> dict:
 def desk_list(event: Event, session: Session | None = None, locale: str = "nl") -> DeskList:
     """Everyone the desk may meet, sorted by name. For the event: at the event is whoever
     was checked in to it or to any of its sessions."""
-    registrations = _registrations(event, session)
+    registrations = registrations_at(event, session)
     standing = _standing(event)
     here: dict[int, CheckIn] = {}
     walked_in: set[int] = set()

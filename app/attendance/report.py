@@ -1,0 +1,95 @@
+"""Presence for organisers: per event and per session, who was there, who was not, who
+walked in, and when; the same rows for the screen and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
+
+from app.agenda.models import Session
+from app.attendance.desk import desk_sessions, registrations_at
+from app.attendance.models import CheckIn, CheckInMethod
+from app.extensions import db
+from app.programme.models import Event
+from app.registration.models import Registration, RegistrationStatus
+from app.timezones import to_local
+
+
+@dataclass
+class PresenceRow:
+    registration: Registration
+    check_in: CheckIn | None  # the earliest that stands, at the event or (per session) there
+    walked_in: bool
+
+    @property
+    def present(self) -> bool:
+        return self.check_in is not None
+
+
+@dataclass
+class SessionPresence:
+    session: Session
+    present: int
+    expected: int
+
+
+def _standing(event: Event) -> list[CheckIn]:
+    return list(db.session.scalars(
+        sa.select(CheckIn).join(Registration)
+        .where(Registration.event_id == event.id, CheckIn.undone_at.is_(None))
+        .options(so.joinedload(CheckIn.checked_in_by))
+        .order_by(CheckIn.checked_in_at)))  # fmt: skip
+
+
+def presence(event: Event, session: Session | None = None) -> list[PresenceRow]:
+    """Everyone with a place (for a workshop: with a place in it), present or not, by name."""
+    check_ins = _standing(event)
+    walked_in = {c.registration_id for c in check_ins if c.method == CheckInMethod.WALK_IN}
+    earliest: dict[int, CheckIn] = {}
+    for check_in in check_ins:
+        if session is None or check_in.session_id == session.id:
+            earliest.setdefault(check_in.registration_id, check_in)
+    people = [r for r in registrations_at(event, session) if r.status == RegistrationStatus.CONFIRMED]
+    people.sort(key=lambda r: (r.name.casefold(), r.id))
+    return [PresenceRow(r, earliest.get(r.id), r.id in walked_in) for r in people]
+
+
+def per_session(event: Event) -> list[SessionPresence]:
+    return [
+        SessionPresence(s, sum(row.present for row in rows), len(rows))
+        for s in desk_sessions(event)
+        for rows in [presence(event, s)]
+    ]
+
+
+def _local(moment: datetime | None):
+    return to_local(moment).replace(tzinfo=None) if moment else None
+
+
+def export_rows(rows: list[PresenceRow], *, with_email: bool) -> list[list]:
+    """Header and one row per person; the time a real date-time (a spreadsheet sorts it)."""
+    header = [_("Naam"), _("Organisatie"), _("Aanwezig"), _("Ingecheckt om"), _("Hoe"),
+              _("Door"), _("Binnenloper")]  # fmt: skip
+    if with_email:
+        header.insert(2, _("E-mailadres"))
+    how = {CheckInMethod.QR: _("QR-code"), CheckInMethod.LIST: _("lijst"),
+           CheckInMethod.WALK_IN: _("binnenloper")}  # fmt: skip
+    lines = [header]
+    for row in rows:
+        check_in = row.check_in
+        line = [
+            row.registration.name, row.registration.organisation,
+            _("ja") if row.present else _("nee"),
+            _local(check_in.checked_in_at) if check_in else None,
+            how.get(check_in.method, "") if check_in else "",
+            (check_in.checked_in_by.name if check_in and check_in.checked_in_by else ""),
+            _("ja") if row.walked_in else _("nee"),
+        ]  # fmt: skip
+        if with_email:
+            line.insert(2, row.registration.participant.email)
+        lines.append(line)
+    return lines
