@@ -14,9 +14,7 @@ class WalkInForm(Form):
         description=_l("De bevestiging en later het bewijs van deelname gaan hierheen."),
         validators=[DataRequired(), Email(), Length(max=254)],
     )
-    organisation = SingleLineField(
-        _l("Organisatie"), validators=[Optional(), Length(max=200)]
-    )
+    organisation = SingleLineField(_l("Organisatie"), validators=[Optional(), Length(max=200)])
 
 
 def walk_in_form(rondes, counts, language: str):

@@ -90,7 +90,9 @@ def badges(event_id: int):
     first = request.args.get("start", "1")
     first_label = int(first) if first.isdigit() and len(first) < 4 else 1
     if not 1 <= first_label <= layout.columns * layout.rows:
-        raise DomainError(_("Kies een beginetiket tussen 1 en %(n)d.", n=layout.columns * layout.rows))
+        raise DomainError(
+            _("Kies een beginetiket tussen 1 en %(n)d.", n=layout.columns * layout.rows)
+        )
     when = format_day(event.starts_at)
     people = [row.registration for row in report.presence(event)]
     badges = [

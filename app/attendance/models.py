@@ -13,7 +13,6 @@ from app.extensions import db
 from app.registration.models import Registration
 from app.timezones import UTCDateTime, utcnow
 
-
 # The `checkin` accounts that staff an event's desk, chosen by its organisers.
 desk_assignments = sa.Table(
     "desk_assignments",
@@ -40,12 +39,21 @@ class CheckIn(db.Model):
     __table_args__ = (
         sa.CheckConstraint("method IN ('qr', 'list', 'walk-in')", name="method_known"),
         # (Two partial indexes: NULL = the event itself, and NULLs never clash in a unique one.)
-        sa.Index("uq_check_ins_event_standing", "registration_id", unique=True,
-                 sqlite_where=sa.text("session_id IS NULL AND undone_at IS NULL"),
-                 postgresql_where=sa.text("session_id IS NULL AND undone_at IS NULL")),
-        sa.Index("uq_check_ins_session_standing", "registration_id", "session_id", unique=True,
-                 sqlite_where=sa.text("session_id IS NOT NULL AND undone_at IS NULL"),
-                 postgresql_where=sa.text("session_id IS NOT NULL AND undone_at IS NULL")),
+        sa.Index(
+            "uq_check_ins_event_standing",
+            "registration_id",
+            unique=True,
+            sqlite_where=sa.text("session_id IS NULL AND undone_at IS NULL"),
+            postgresql_where=sa.text("session_id IS NULL AND undone_at IS NULL"),
+        ),
+        sa.Index(
+            "uq_check_ins_session_standing",
+            "registration_id",
+            "session_id",
+            unique=True,
+            sqlite_where=sa.text("session_id IS NOT NULL AND undone_at IS NULL"),
+            postgresql_where=sa.text("session_id IS NOT NULL AND undone_at IS NULL"),
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -53,7 +53,9 @@ def presence(event: Event, session: Session | None = None) -> list[PresenceRow]:
     for check_in in check_ins:
         if session is None or check_in.session_id == session.id:
             earliest.setdefault(check_in.registration_id, check_in)
-    people = [r for r in registrations_at(event, session) if r.status == RegistrationStatus.CONFIRMED]
+    people = [
+        r for r in registrations_at(event, session) if r.status == RegistrationStatus.CONFIRMED
+    ]
     people.sort(key=lambda r: (r.name.casefold(), r.id))
     return [PresenceRow(r, earliest.get(r.id), r.id in walked_in) for r in people]
 

@@ -190,7 +190,9 @@ def scan(event_id: int):
     session = _session_arg(event)
     registration = codes.registration_for_code(code) if isinstance(code, str) else None
     if registration is None or registration.event_id != event.id:
-        return jsonify({"status": "unknown", "message": _("Onbekende code voor deze activiteit.")}), 404
+        return jsonify(
+            {"status": "unknown", "message": _("Onbekende code voor deze activiteit.")}
+        ), 404
     try:
         outcome = services.check_in(registration.id, current_user, method=CheckInMethod.QR,
                                     session_id=session.id if session else None)  # fmt: skip

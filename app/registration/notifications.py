@@ -7,8 +7,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.calendar.invitations import invitation
 from app.attendance.codes import checkin_url, code_for_link
+from app.calendar.invitations import invitation
 from app.calendar.tokens import issue_feed_token
 from app.links import external_url
 from app.mail.services import MailContent, queue_message, render_message

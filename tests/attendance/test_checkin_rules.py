@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app.agenda import services as agenda
 from app.attendance import codes, desk, services
 from app.attendance.models import CheckIn
-from app.errors import NotFoundHere, StateConflict
+from app.errors import StateConflict
 from app.extensions import db
 from app.registration.services import RegistrationDetails
 from app.timezones import utcnow
@@ -163,9 +163,10 @@ def test_who_may_use_which_desk(make_event, make_user):
 
 
 def test_a_walk_in_gets_a_free_place_is_checked_in_and_mailed_with_a_qr(today, mailbox):
+    import io
+
     import zxingcpp
     from PIL import Image
-    import io
 
     event, _owner, volunteer = today
     outcome = services.walk_in(event, RegistrationDetails(name="Şükrü Çelik", email="sukru@example.org",

@@ -4,7 +4,6 @@ scanning one code on a real server store one check-in."""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -69,7 +68,7 @@ def test_the_qr_page_reveals_nothing_to_whoever_may_not_check_in(today, client, 
         client.get("/contact")  # shows (and so ends) the login's own messages
         answers = [client.get(f"/balie/c/{c}") for c in (code, fake)]
         assert [a.status_code for a in answers] == [404, 404]
-        bodies = [a.get_data(as_text=True).replace(c, "CODE") for a, c in zip(answers, (code, fake))]
+        bodies = [a.get_data(as_text=True).replace(c, "CODE") for a, c in zip(answers, (code, fake), strict=True)]
         assert bodies[0] == bodies[1] and "Anna" not in bodies[0]
         auth.logout()
     auth.login(volunteer_now.email)
