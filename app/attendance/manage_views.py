@@ -71,7 +71,8 @@ def desk_staff(event_id: int):
 def export(event_id: int, kind: str):
     event = programme.managed_event(current_user, event_id)
     session = _session(event)
-    rows = report.export_rows(report.presence(event, session), with_email=True)
+    rows = report.export_rows(report.presence(event, session), with_email=True,
+                              sessions=[] if session else desk.desk_sessions(event))  # fmt: skip
     name = f"aanwezigheid-{event.slug}" + (f"-{session.id}" if session else "")
     if kind == "csv":
         return _download(exports.as_csv(rows), "text/csv; charset=utf-8", f"{name}.csv")

@@ -3,7 +3,7 @@ walked in, and when; the same rows for the screen and the exports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ class PresenceRow:
     registration: Registration
     check_in: CheckIn | None  # the earliest that stands, at the event or (per session) there
     walked_in: bool
+    per_session: dict[int, CheckIn] = field(default_factory=dict)  # session id: check-in
 
     @property
     def present(self) -> bool:
@@ -50,14 +51,18 @@ def presence(event: Event, session: Session | None = None) -> list[PresenceRow]:
     check_ins = _standing(event)
     walked_in = {c.registration_id for c in check_ins if c.method == CheckInMethod.WALK_IN}
     earliest: dict[int, CheckIn] = {}
+    sessions: dict[int, dict[int, CheckIn]] = {}
     for check_in in check_ins:
         if session is None or check_in.session_id == session.id:
             earliest.setdefault(check_in.registration_id, check_in)
+        if check_in.session_id is not None:
+            sessions.setdefault(check_in.registration_id, {})[check_in.session_id] = check_in
     people = [
         r for r in registrations_at(event, session) if r.status == RegistrationStatus.CONFIRMED
     ]
     people.sort(key=lambda r: (r.name.casefold(), r.id))
-    return [PresenceRow(r, earliest.get(r.id), r.id in walked_in) for r in people]
+    return [PresenceRow(r, earliest.get(r.id), r.id in walked_in, sessions.get(r.id, {}))
+            for r in people]  # fmt: skip
 
 
 def per_session(event: Event) -> list[SessionPresence]:
@@ -72,10 +77,13 @@ def _local(moment: datetime | None):
     return to_local(moment).replace(tzinfo=None) if moment else None
 
 
-def export_rows(rows: list[PresenceRow], *, with_email: bool) -> list[list]:
-    """Header and one row per person; the time a real date-time (a spreadsheet sorts it)."""
+def export_rows(rows: list[PresenceRow], *, with_email: bool,
+                sessions: list[Session] = ()) -> list[list]:  # fmt: skip
+    """Header and one row per person; times are real date-times (a spreadsheet sorts them).
+    `sessions`: a column per session with the check-in there."""
     header = [_("Naam"), _("Organisatie"), _("Aanwezig"), _("Ingecheckt om"), _("Hoe"),
               _("Door"), _("Binnenloper")]  # fmt: skip
+    header += [f"{to_local(s.starts_at):%H.%M} {s.title}" for s in sessions]
     if with_email:
         header.insert(2, _("E-mailadres"))
     how = {CheckInMethod.QR: _("QR-code"), CheckInMethod.LIST: _("lijst"),
@@ -91,6 +99,8 @@ def export_rows(rows: list[PresenceRow], *, with_email: bool) -> list[list]:
             (check_in.checked_in_by.name if check_in and check_in.checked_in_by else ""),
             _("ja") if row.walked_in else _("nee"),
         ]  # fmt: skip
+        line += [_local(row.per_session[s.id].checked_in_at) if s.id in row.per_session else None
+                 for s in sessions]  # fmt: skip
         if with_email:
             line.insert(2, row.registration.participant.email)
         lines.append(line)
