@@ -89,3 +89,12 @@ def test_a_made_up_event_and_code_look_like_anothers(client, auth, world):
     auth.login(users["other_organiser"].email)
     assert client.get("/balie/999999/lijst").status_code == 404
     assert client.get(f"/balie/c/{uuid.uuid4().hex}").status_code == 404
+
+
+def test_the_demo_desk_account_finds_tonights_kenniscafe_with_people(runner, client, auth):
+    runner.invoke(args=["demo-data"])
+    auth.login("balie@kennisagenda.example", "demo-wachtwoord")
+    index = client.get("/balie/").get_data(as_text=True)
+    event_id = re.search(r"/balie/(\d+)/lijst", index).group(1)
+    people = client.get(f"/balie/{event_id}/stand.json").get_json()["people"]
+    assert len(people) == 8 and "Şükrü Çelik" in {p["name"] for p in people}
