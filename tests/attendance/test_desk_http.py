@@ -189,3 +189,40 @@ def test_twenty_desks_scanning_one_code_at_once_store_one_check_in(today, real_s
     db.session.expire_all()
     assert standing(anna.id) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+
+
+def test_walk_ins_at_three_desks_at_once_never_go_over_capacity(make_event, make_user, register,
+                                                               real_server):  # fmt: skip
+    owner = make_user(name="Organisator")
+    event = make_event(owner=owner, starts_in=timedelta(hours=1), capacity=5)
+    for name in ("Al", "Bea"):
+        register(event, name)
+    volunteers = [make_user(role="checkin", name=f"Balie {i}") for i in range(3)]
+    services.set_desk_staff(event, {v.id for v in volunteers})
+    db.session.commit()
+    path = f"/balie/{event.id}/binnenloper"
+    with real_server("manual") as url:
+        desks = [Desk(url) for _ in range(12)]
+        for i, one in enumerate(desks):
+            one.log_in(volunteers[i % 3].email)
+        tokens = [one.form_token(path) for one in desks]
+        barrier = Barrier(len(desks))
+
+        def walk_in(i: int) -> int:
+            barrier.wait()
+            form = {"name": f"Binnenloper {i}", "email": f"binnen{i}@example.org",
+                    "csrf_token": tokens[i]}  # fmt: skip
+            return desks[i].request(path, form)[0]
+
+        with ThreadPoolExecutor(max_workers=len(desks)) as pool:
+            statuses = list(pool.map(walk_in, range(len(desks))))
+    assert sorted(statuses) == [302] * 3 + [400] * 9  # three places left, three walk-ins
+    db.session.expire_all()
+    from app.registration.models import Registration
+
+    confirmed = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.event_id == event.id, Registration.status == "confirmed"))  # fmt: skip
+    assert confirmed == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.event_id == event.id)) == 5  # fmt: skip  (nobody on a waiting list)
