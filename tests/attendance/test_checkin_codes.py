@@ -38,7 +38,7 @@ def test_the_mail_and_the_manage_page_carry_the_same_code_stored_only_hashed(cli
     assert codes.code_from_manage_token(manage_url.rsplit("/", 1)[1]) == code
 
     page = client.get(manage_url).get_data(as_text=True)
-    assert '<svg' in page and 'class="qr"' in page and "Uw aanmeldcode" in page
+    assert "<svg" in page and 'class="qr"' in page and "Uw aanmeldcode" in page
     stored = db.session.scalars(sa.select(CheckInCode.code_hash)).all()
     assert len(stored) == 1 and code not in stored[0]  # one code, and only its hash
     assert codes.registration_for_code(code).participant.email == "anna@example.org"

@@ -65,7 +65,9 @@ def test_the_earliest_of_two_desks_is_kept_and_retries_never_double(today, regis
     services.check_in(anna.id, volunteer, client_id="desk-1-aaaa", at=now)
     db.session.commit()
     # The other desk was offline: its check-in, made ten minutes earlier, arrives now.
-    late = services.check_in(anna.id, owner, client_id="desk-2-bbbb", at=now - timedelta(minutes=10))
+    late = services.check_in(
+        anna.id, owner, client_id="desk-2-bbbb", at=now - timedelta(minutes=10)
+    )
     db.session.commit()
     assert late.stored
     [kept] = standing_rows(anna.id)
@@ -114,12 +116,27 @@ def test_a_waiting_person_needs_a_place_first(today, register, make_user):
 
 def test_a_cancelled_event_or_session_and_a_break_take_no_check_in(make_event, make_user, register):
     owner = make_user()
-    event = make_event(owner=owner, kind="themadag", status="draft", starts_in=timedelta(hours=2), hours=6)
-    talk = agenda.add_session(event, {"kind": "plenary", "title": "Opening", "starts_at": event.starts_at,
-                                      "ends_at": event.starts_at + timedelta(hours=1)})
-    lunch = agenda.add_session(event, {"kind": "break", "title": "Lunch",
-                                       "starts_at": event.starts_at + timedelta(hours=2),
-                                       "ends_at": event.starts_at + timedelta(hours=3)})
+    event = make_event(
+        owner=owner, kind="themadag", status="draft", starts_in=timedelta(hours=2), hours=6
+    )
+    talk = agenda.add_session(
+        event,
+        {
+            "kind": "plenary",
+            "title": "Opening",
+            "starts_at": event.starts_at,
+            "ends_at": event.starts_at + timedelta(hours=1),
+        },
+    )
+    lunch = agenda.add_session(
+        event,
+        {
+            "kind": "break",
+            "title": "Lunch",
+            "starts_at": event.starts_at + timedelta(hours=2),
+            "ends_at": event.starts_at + timedelta(hours=3),
+        },
+    )
     from app.programme import services as programme
 
     programme.publish_event(event)
@@ -169,8 +186,14 @@ def test_a_walk_in_gets_a_free_place_is_checked_in_and_mailed_with_a_qr(today, m
     from PIL import Image
 
     event, _owner, volunteer = today
-    outcome = services.walk_in(event, RegistrationDetails(name="Şükrü Çelik", email="sukru@example.org",
-                                                          organisation="Wijkteam Oost"), [], volunteer)
+    outcome = services.walk_in(
+        event,
+        RegistrationDetails(
+            name="Şükrü Çelik", email="sukru@example.org", organisation="Wijkteam Oost"
+        ),
+        [],
+        volunteer,
+    )
     db.session.commit()
     assert outcome.stored and outcome.check_in.method == "walk-in"
     assert outcome.check_in.registration.is_confirmed
@@ -201,8 +224,9 @@ def test_someone_registered_already_is_simply_checked_in(today, register, mailbo
     anna = register(event, "Anna")
     mailbox.wait_for(1)
     mailbox.clear()
-    outcome = services.walk_in(event, RegistrationDetails(name="Anna", email="anna@example.org"), [],
-                               volunteer)
+    outcome = services.walk_in(
+        event, RegistrationDetails(name="Anna", email="anna@example.org"), [], volunteer
+    )
     db.session.commit()
     assert outcome.check_in.registration_id == anna.id
     assert mailbox.wait_for(1, timeout=1) == []  # no second "your link again" mail
@@ -212,4 +236,6 @@ def test_a_walk_in_after_the_end_is_refused(make_event, make_user):
     owner = make_user()
     event = make_event(owner=owner, starts_in=timedelta(hours=-3), hours=2)
     with pytest.raises(StateConflict):
-        services.walk_in(event, RegistrationDetails(name="Laat", email="laat@example.org"), [], owner)
+        services.walk_in(
+            event, RegistrationDetails(name="Laat", email="laat@example.org"), [], owner
+        )

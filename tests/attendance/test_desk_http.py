@@ -68,7 +68,10 @@ def test_the_qr_page_reveals_nothing_to_whoever_may_not_check_in(today, client, 
         client.get("/contact")  # shows (and so ends) the login's own messages
         answers = [client.get(f"/balie/c/{c}") for c in (code, fake)]
         assert [a.status_code for a in answers] == [404, 404]
-        bodies = [a.get_data(as_text=True).replace(c, "CODE") for a, c in zip(answers, (code, fake), strict=True)]
+        bodies = [
+            a.get_data(as_text=True).replace(c, "CODE")
+            for a, c in zip(answers, (code, fake), strict=True)
+        ]
         assert bodies[0] == bodies[1] and "Anna" not in bodies[0]
         auth.logout()
     auth.login(volunteer_now.email)
@@ -79,7 +82,9 @@ def _registered(event):
     from app.registration import services as registration_services
     from app.registration.services import RegistrationDetails
 
-    outcome = registration_services.register(event.id, RegistrationDetails(name="Bob", email="bob@example.org"))
+    outcome = registration_services.register(
+        event.id, RegistrationDetails(name="Bob", email="bob@example.org")
+    )
     db.session.commit()
     return outcome.registration
 
@@ -116,26 +121,37 @@ def test_the_state_answers_304_until_something_changes(today, client, auth):
     assert person["name"] == "Anna de Vries" and not person["present"] and "email" not in person
     assert "@" not in first.get_data(as_text=True)  # no e-mail address reaches a desk
     etag = first.headers["ETag"]
-    assert client.get(f"/balie/{event.id}/stand.json", headers={"If-None-Match": etag}).status_code == 304
-    client.post(f"/balie/{event.id}/acties", json={"actions": [
-        {"id": str(uuid.uuid4()), "action": "in", "registration": anna.id}]})
+    assert (
+        client.get(f"/balie/{event.id}/stand.json", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
+    client.post(
+        f"/balie/{event.id}/acties",
+        json={"actions": [{"id": str(uuid.uuid4()), "action": "in", "registration": anna.id}]},
+    )
     changed = client.get(f"/balie/{event.id}/stand.json", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["counts"]["present"] == 1
 
 
-def test_another_events_person_is_refused_in_a_desks_batch(today, client, auth, make_event, register):
+def test_another_events_person_is_refused_in_a_desks_batch(
+    today, client, auth, make_event, register
+):
     event, owner, _volunteer, _anna, _code = today
     elsewhere = register(make_event(owner=owner, starts_in=timedelta(hours=2)), "Elders")
     auth.login(owner.email)
-    answer = client.post(f"/balie/{event.id}/acties", json={"actions": [
-        {"id": "abcdefgh-1", "action": "in", "registration": elsewhere.id}]}).get_json()
+    answer = client.post(
+        f"/balie/{event.id}/acties",
+        json={"actions": [{"id": "abcdefgh-1", "action": "in", "registration": elsewhere.id}]},
+    ).get_json()
     assert answer["results"][0]["status"] == "refused"
     assert standing(elsewhere.id) == 0
 
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
+    ),
     max_leaves=12,
 )
 actions = st.fixed_dictionaries({}, optional={
@@ -145,8 +161,13 @@ actions = st.fixed_dictionaries({}, optional={
 })  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=json_values | st.fixed_dictionaries({"actions": st.lists(actions | json_values, max_size=5)}))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=json_values
+    | st.fixed_dictionaries({"actions": st.lists(actions | json_values, max_size=5)})
+)
 def test_nonsense_from_a_desk_is_a_4xx_or_a_refusal_never_a_500(today, client, auth, body):
     event, owner, _volunteer, anna, _code = today
     auth.login(owner.email)
@@ -224,5 +245,11 @@ def test_walk_ins_at_three_desks_at_once_never_go_over_capacity(make_event, make
         Registration.event_id == event.id, Registration.status == "confirmed"))  # fmt: skip
     assert confirmed == 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 3
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-        Registration.event_id == event.id)) == 5  # fmt: skip  (nobody on a waiting list)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id)
+        )
+        == 5
+    )  # fmt: skip  (nobody on a waiting list)

@@ -68,7 +68,10 @@ def test_every_desk_route_is_in_the_table(app):
 
     covered = {(method, shape(url)) for method, url, _expected in DESK_ROUTES}
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/balie") and rule.endpoint not in ("attendance.index", "attendance.service_worker"):
+        if rule.rule.startswith("/balie") and rule.endpoint not in (
+            "attendance.index",
+            "attendance.service_worker",
+        ):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method, shape(rule.rule)) in covered, (method, rule.rule)
 

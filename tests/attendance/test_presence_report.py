@@ -18,12 +18,21 @@ from app.registration.services import RegistrationDetails
 def test_presence_per_event_and_workshop_in_the_page_and_exports(make_event, make_user, register,
                                                                  client, auth):  # fmt: skip
     owner = make_user(name="Organisator")
-    event = make_event(owner=owner, kind="themadag", status="draft", starts_in=timedelta(hours=1), hours=6)
-    workshop = agenda.add_session(event, {"kind": "workshop", "title": "Geld", "starts_at": event.starts_at,
-                                          "ends_at": event.starts_at + timedelta(hours=1)})
+    event = make_event(
+        owner=owner, kind="themadag", status="draft", starts_in=timedelta(hours=1), hours=6
+    )
+    workshop = agenda.add_session(
+        event,
+        {
+            "kind": "workshop",
+            "title": "Geld",
+            "starts_at": event.starts_at,
+            "ends_at": event.starts_at + timedelta(hours=1),
+        },
+    )
     programme.publish_event(event)
     db.session.commit()
-    anna, bob = register(event, "Anna"), register(event, "Bob")
+    anna, _bob = register(event, "Anna"), register(event, "Bob")
     from app.agenda import choices
 
     choices.choose_workshops(anna, [workshop.id])
