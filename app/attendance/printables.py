@@ -11,9 +11,6 @@ import io
 import unicodedata
 from dataclasses import dataclass
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -31,6 +28,7 @@ from app.printing import (
     fit_words,
     register_fonts,
 )
+from app.qr import draw_qr
 
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
@@ -179,16 +177,9 @@ def _draw_event(canvas, badge: Badge, x: float, bottom: float, width: float, siz
 
 
 def _draw_qr(canvas, url: str, x: float, y: float, side: float) -> None:
-    """The QR code of `url` as vector shapes, its dark square exactly at (x, y, side × side);
-    the quiet zone lies around it, inside the label's padding."""
-    widget = QrCodeWidget(url, barLevel="M", barBorder=QR_QUIET_ZONE)
-    modules = widget.qr.calculate_version() * 4 + 17  # as qr.make() will, but without the work
-    box = side * (modules + 2 * QR_QUIET_ZONE) / modules
-    widget.barWidth = widget.barHeight = box
-    drawing = Drawing(box, box)
-    drawing.add(widget)
-    margin = (box - side) / 2
-    renderPDF.draw(drawing, canvas, x - margin, y - margin)
+    """The QR code of `url` as vector, its dark square exactly at (x, y, side × side); the
+    quiet zone lies around it, inside the label's padding."""
+    draw_qr(canvas, url, x, y, side)
 
 
 # The presentielijst -------------------------------------------------------------------------
