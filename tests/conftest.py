@@ -34,6 +34,9 @@ from app.timezones import AMSTERDAM, utcnow
 
 PASSWORD = "een-lang-wachtwoord"
 
+# The live server and the browser, for every directory with browser tests.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:

@@ -36,7 +36,7 @@ def test_every_string_in_the_code_has_an_english_translation(tmp_path):
     }  # fmt: skip
     missing = _extract(tmp_path) - translated
     assert not missing, (
-        f"untranslated (run `make extract-messages`, then translate): {sorted(missing)}"
+        f"untranslated (run `make extract-messages`, then translate): {sorted(missing, key=str)}"
     )
 
 

@@ -177,20 +177,26 @@ def check_in(registration_id: int, by: User, *, session_id: int | None = None,
 
 
 def undo(registration_id: int, by: User, *, session_id: int | None = None,
-         at: datetime | None = None) -> CheckIn | None:  # fmt: skip
-    """Take a check-in back (a tap on the wrong name); the record stays, marked undone. An
-    undo made offline at `at` leaves alone a check-in made after it."""
+         at: datetime | None = None) -> list[CheckIn]:  # fmt: skip
+    """Take a check-in back (a tap on the wrong name); the record stays, marked undone. At the
+    event itself, where anyone checked in to a session counts as present, that means every
+    check-in of theirs that stands. An undo made offline at `at` leaves alone a check-in made
+    after it. Returns what was undone."""
     registration = lock_row(Registration, registration_id)
     if registration is None:
         raise NotFoundHere()
     if not may_use_desk(by, registration.event):
         raise NotFoundHere()
-    current = standing(registration.id, session_id)
-    if current is None or (at is not None and current.checked_in_at > at):
-        return None
-    current.undone_at, current.undone_by_id, current.undone_reason = utcnow(), by.id, "undone"
+    query = sa.select(CheckIn).where(CheckIn.registration_id == registration.id,
+                                     CheckIn.undone_at.is_(None))  # fmt: skip
+    if session_id is not None:
+        query = query.where(CheckIn.session_id == session_id)
+    undone = [c for c in db.session.scalars(query) if at is None or c.checked_in_at <= at]
+    now = utcnow()
+    for check_in in undone:
+        check_in.undone_at, check_in.undone_by_id, check_in.undone_reason = now, by.id, "undone"
     db.session.flush()
-    return current
+    return undone
 
 
 # --- the desk gives places -----------------------------------------------------------------

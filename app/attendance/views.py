@@ -207,7 +207,8 @@ def scan(event_id: int):
 
 def _person(registration) -> dict:
     return {"id": registration.id, "name": registration.name,
-            "organisation": registration.organisation, "status": registration.status}  # fmt: skip
+            "organisation": registration.organisation, "status": registration.status,
+            "workshops": desk.workshops_for(registration.id, _locale())}  # fmt: skip
 
 
 def _when(check_in) -> dict:

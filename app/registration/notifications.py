@@ -97,22 +97,25 @@ def confirmed(registration: Registration, more=None) -> None:
     event = registration.event
 
     def compose(language):
-        return with_checkin_qr(registration, MailContent(
-            subject=_("Aanmelding bevestigd: %(title)s", title=event.title),
-            greeting=greeting(registration),
-            paragraphs=[
-                _("U bent aangemeld voor %(title)s.", title=event.title),
-                facts(registration, language),
-                *(more(language) if more else []),
-                _("In de bijlage staat de activiteit voor uw agenda."),
-                calendar_paragraph(registration),
-            ],
-            closing=[
-                _(
-                    "Kunt u toch niet komen? Meld u dan af via de link: dan gaat uw plaats naar de eerste op de wachtlijst."
-                )
-            ],
-        ))
+        return with_checkin_qr(
+            registration,
+            MailContent(
+                subject=_("Aanmelding bevestigd: %(title)s", title=event.title),
+                greeting=greeting(registration),
+                paragraphs=[
+                    _("U bent aangemeld voor %(title)s.", title=event.title),
+                    facts(registration, language),
+                    *(more(language) if more else []),
+                    _("In de bijlage staat de activiteit voor uw agenda."),
+                    calendar_paragraph(registration),
+                ],
+                closing=[
+                    _(
+                        "Kunt u toch niet komen? Meld u dan af via de link: dan gaat uw plaats naar de eerste op de wachtlijst."
+                    )
+                ],
+            ),
+        )
 
     queue_for(registration, "registration_confirmed", compose, calendar_method="REQUEST")
 
@@ -146,24 +149,27 @@ def promoted(registration: Registration) -> None:
     event = registration.event
 
     def compose(language):
-        return with_checkin_qr(registration, MailContent(
-            subject=_("Er is een plaats voor u: %(title)s", title=event.title),
-            greeting=greeting(registration),
-            paragraphs=[
-                _(
-                    "Goed nieuws: er is een plaats vrijgekomen. U bent nu aangemeld voor %(title)s.",
-                    title=event.title,
-                ),
-                facts(registration, language),
-                _("In de bijlage staat de activiteit voor uw agenda."),
-                calendar_paragraph(registration),
-            ],
-            closing=[
-                _(
-                    "Kunt u toch niet komen? Meld u dan af via de link, zodat iemand anders uw plaats krijgt."
-                )
-            ],
-        ))
+        return with_checkin_qr(
+            registration,
+            MailContent(
+                subject=_("Er is een plaats voor u: %(title)s", title=event.title),
+                greeting=greeting(registration),
+                paragraphs=[
+                    _(
+                        "Goed nieuws: er is een plaats vrijgekomen. U bent nu aangemeld voor %(title)s.",
+                        title=event.title,
+                    ),
+                    facts(registration, language),
+                    _("In de bijlage staat de activiteit voor uw agenda."),
+                    calendar_paragraph(registration),
+                ],
+                closing=[
+                    _(
+                        "Kunt u toch niet komen? Meld u dan af via de link, zodat iemand anders uw plaats krijgt."
+                    )
+                ],
+            ),
+        )
 
     queue_for(registration, "registration_promoted", compose, calendar_method="REQUEST")
 
@@ -294,19 +300,25 @@ def reminder(registration: Registration) -> None:
     event = registration.event
 
     def compose(language):
-        return with_checkin_qr(registration, MailContent(
-            subject=_("Herinnering: %(title)s", title=event.title),
-            greeting=greeting(registration),
-            paragraphs=[
-                _("Binnenkort is het zover: u bent aangemeld voor %(title)s.", title=event.title),
-                facts(registration, language),
-            ],
-            closing=[
-                _(
-                    "Kunt u niet komen? Meld u dan af, zodat iemand van de wachtlijst uw plaats krijgt."
-                )
-            ],
-        ))
+        return with_checkin_qr(
+            registration,
+            MailContent(
+                subject=_("Herinnering: %(title)s", title=event.title),
+                greeting=greeting(registration),
+                paragraphs=[
+                    _(
+                        "Binnenkort is het zover: u bent aangemeld voor %(title)s.",
+                        title=event.title,
+                    ),
+                    facts(registration, language),
+                ],
+                closing=[
+                    _(
+                        "Kunt u niet komen? Meld u dan af, zodat iemand van de wachtlijst uw plaats krijgt."
+                    )
+                ],
+            ),
+        )
 
     queue_for(registration, "reminder", compose)
 

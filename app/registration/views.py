@@ -138,7 +138,8 @@ def _checkin_qr(registration, token: str) -> Markup | None:
     """The desk's QR for someone with a place at an event still to come (or under way): the
     one the mail that brought them here carried."""
     if not registration.is_confirmed or lifecycle.phase(registration.event) not in (
-        lifecycle.Phase.OPEN, lifecycle.Phase.STARTED
+        lifecycle.Phase.OPEN,
+        lifecycle.Phase.STARTED,
     ):
         return None
     url = checkin_url(code_for_link(registration, token, source="manage"))

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.timezones import format_period
-from tests.browser.conftest import CHROMIUM_ARGS, axe_violations, chromium_path, live_server  # noqa: F401
+from tests.browser.fixtures import CHROMIUM_ARGS, axe_violations, chromium_path
 
 pytestmark = pytest.mark.browser
 

@@ -48,7 +48,7 @@ def test_a_second_check_in_changes_nothing_undo_and_redo_keep_the_history(today,
     db.session.commit()
     assert first.stored and not again.stored and again.check_in.id == first.check_in.id
 
-    undone = services.undo(anna.id, volunteer)
+    [undone] = services.undo(anna.id, volunteer)
     db.session.commit()
     assert undone.undone_by_id == volunteer.id and undone.undone_reason == "undone"
     assert standing_rows(anna.id) == []
@@ -85,7 +85,7 @@ def test_an_offline_undo_leaves_a_later_check_in_alone(today, register):
     anna = register(event, "Anna")
     services.check_in(anna.id, volunteer)
     db.session.commit()
-    assert services.undo(anna.id, volunteer, at=utcnow() - timedelta(minutes=5)) is None
+    assert services.undo(anna.id, volunteer, at=utcnow() - timedelta(minutes=5)) == []
     assert len(standing_rows(anna.id)) == 1
 
 
@@ -150,6 +150,10 @@ def test_a_cancelled_event_or_session_and_a_break_take_no_check_in(make_event, m
     db.session.commit()
     listing = desk.desk_list(event)
     assert listing.counts["present"] == 1  # a session check-in means present at the event
+    # Undone at the event itself (a wrong tap at the door): not present anywhere any more.
+    [undone] = services.undo(anna.id, owner)
+    db.session.commit()
+    assert undone.session_id == talk.id and desk.desk_list(event).counts["present"] == 0
     programme.cancel_event(event)
     db.session.commit()
     with pytest.raises(StateConflict):

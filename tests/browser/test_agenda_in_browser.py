@@ -8,7 +8,7 @@ import pytest
 from app.agenda import services as agenda
 from app.extensions import db
 from app.timezones import AMSTERDAM, utcnow
-from tests.browser.conftest import axe_violations
+from tests.browser.fixtures import axe_violations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

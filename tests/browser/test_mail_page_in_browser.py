@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.mail.models import OutboxMessage
-from tests.browser.conftest import axe_violations
+from tests.browser.fixtures import axe_violations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

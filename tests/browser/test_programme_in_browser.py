@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.fixtures import axe_violations
 
 pytestmark = pytest.mark.browser
 

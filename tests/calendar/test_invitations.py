@@ -192,7 +192,9 @@ def test_a_new_time_sends_a_request_with_the_new_time_and_a_higher_sequence(app,
     _text, first = invitation(_one_mail(mailbox, "anna@example.org"))
     assert first["start_utc"] == "2027-03-25T08:30:00Z"  # still winter time
     # A week later it is summer time: the same wall clock is an hour earlier in UTC.
-    activity.update_event(event, {"starts_at": local(2027, 4, 1, 9, 30), "ends_at": local(2027, 4, 1, 17, 30)})
+    activity.update_event(
+        event, {"starts_at": local(2027, 4, 1, 9, 30), "ends_at": local(2027, 4, 1, 17, 30)}
+    )
     db.session.commit()
     _text, moved = invitation(_one_mail(mailbox, "anna@example.org", "Gewijzigd"))
     assert moved["uid"] == first["uid"] == f"registration-{anna.id}@{HOST}"

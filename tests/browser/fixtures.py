@@ -1,4 +1,5 @@
-"""A live server and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+"""Browser fixtures for every test directory (registered in tests/conftest.py): a live server
+and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
