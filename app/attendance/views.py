@@ -193,16 +193,19 @@ def scan(event_id: int):
         return jsonify(
             {"status": "unknown", "message": _("Onbekende code voor deze activiteit.")}
         ), 404
+    person = _person(registration)
     try:
         outcome = services.check_in(registration.id, current_user, method=CheckInMethod.QR,
                                     session_id=session.id if session else None)  # fmt: skip
+        # The answer is read before the commit, which would expire what it reads.
+        answer = {"status": "stored" if outcome.stored else "already", "person": person,
+                  **_when(outcome.check_in)}  # fmt: skip
         db.session.commit()
     except (DomainError, StateConflict) as refused:
         db.session.rollback()
         return jsonify({"status": "refused", "message": str(refused.description),
-                        "person": _person(registration)}), 409  # fmt: skip
-    return jsonify({"status": "stored" if outcome.stored else "already",
-                    "person": _person(registration), **_when(outcome.check_in)})  # fmt: skip
+                        "person": person}), 409  # fmt: skip
+    return jsonify(answer)
 
 
 def _person(registration) -> dict:

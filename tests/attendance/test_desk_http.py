@@ -5,6 +5,7 @@ scanning one code on a real server store one check-in."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -253,3 +254,35 @@ def test_walk_ins_at_three_desks_at_once_never_go_over_capacity(make_event, make
         )
         == 5
     )  # fmt: skip  (nobody on a waiting list)
+
+
+def test_the_lock_holds_when_two_scans_meet_between_reading_and_writing(today, live_server,
+                                                                       monkeypatch):  # fmt: skip
+    """The real-server test above rarely lets two scans meet inside the few milliseconds
+    between "is this person in?" and the insert. Here that window is held open (a pause after
+    the read), so without the registration's lock every scan would insert (or hit the unique
+    index: a 500): tried."""
+    event, _owner, volunteer, anna, code = today
+    read = services.standing
+
+    def slow_read(*args, **kwargs):
+        found = read(*args, **kwargs)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(services, "standing", slow_read)
+    desks = [Desk(live_server) for _ in range(5)]
+    for one in desks:
+        one.log_in(volunteer.email)
+    barrier = Barrier(len(desks))
+
+    def scan(i: int) -> tuple[int, str]:
+        barrier.wait()
+        return desks[i].request(f"/balie/c/{code}", {})
+
+    with ThreadPoolExecutor(max_workers=len(desks)) as pool:
+        answers = list(pool.map(scan, range(len(desks))))
+    assert [status for status, _ in answers] == [200] * 5
+    assert sum("Al aangemeld om" in body for _, body in answers) == 4
+    db.session.expire_all()
+    assert standing(anna.id) == 1
