@@ -11,6 +11,12 @@ from app.agenda.models import (  # noqa: F401
 )
 from app.attendance.models import CheckIn, CheckInCode  # noqa: F401
 from app.calendar.models import FeedToken  # noqa: F401
+from app.certificates.models import (  # noqa: F401
+    Certificate,
+    CertificateJob,
+    CertificateLook,
+    HoursCorrection,
+)
 from app.mail.models import OutboxMessage  # noqa: F401
 from app.programme.models import Accreditation, Event, Theme  # noqa: F401
 from app.registration.models import ManageToken, Participant, Question, Registration  # noqa: F401

@@ -61,6 +61,7 @@ class Event(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("not_counting_minutes >= 0", name="not_counting_minutes_not_negative"),
         sa.CheckConstraint("kind IN ('kenniscafe', 'themadag')", name="kind_known"),
         sa.CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
         sa.CheckConstraint(
@@ -90,6 +91,8 @@ class Event(db.Model):
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     # With catering, registering asks for dietary needs.
     catering: so.Mapped[bool] = so.mapped_column(default=False)
+    # Minutes of an event without an agenda that count for no register (e.g. 30 reception).
+    not_counting_minutes: so.Mapped[int] = so.mapped_column(default=0)
     # Themadag: must a registrant pick a workshop in every ronde?
     workshop_choice_required: so.Mapped[bool] = so.mapped_column(default=False)
     # Bumped whenever what a calendar shows changes (time, place, cancellation).
@@ -142,6 +145,7 @@ class Accreditation(db.Model):
     __tablename__ = "accreditations"
     __table_args__ = (
         sa.CheckConstraint("points > 0", name="points_positive"),
+        sa.CheckConstraint("points_rule IN ('event', 'pro_rata')", name="points_rule_known"),
         sa.UniqueConstraint("event_id", "register", name="uq_accreditations_event_register"),
     )
 
@@ -152,5 +156,8 @@ class Accreditation(db.Model):
     register: so.Mapped[str] = so.mapped_column(sa.String(80))
     accreditation_id: so.Mapped[str] = so.mapped_column(sa.String(80))
     points: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(5, 1))
+    # "event": the points for anyone who attended; "pro_rata": in proportion to the hours
+    # attended (the register's rule, as the organiser entered it).
+    points_rule: so.Mapped[str] = so.mapped_column(sa.String(16), default="event")
 
     event: so.Mapped[Event] = so.relationship(back_populates="accreditations")
