@@ -100,6 +100,9 @@ def register_blueprints(app: Flask) -> None:
     from app.attendance.manage_views import bp as attendance_manage_bp
     from app.attendance.views import bp as attendance_bp
     from app.calendar.views import bp as calendar_bp
+    from app.certificates.manage_views import bp as certificates_manage_bp
+    from app.certificates.register_views import bp as certificate_registers_bp
+    from app.certificates.views import bp as certificates_bp
     from app.mail.views import bp as mail_manage_bp
     from app.programme.manage_views import bp as programme_manage_bp
     from app.programme.views import bp as programme_bp
@@ -109,7 +112,8 @@ def register_blueprints(app: Flask) -> None:
 
     blueprints = (programme_bp, programme_manage_bp, registration_bp, registration_manage_bp,
                   agenda_bp, agenda_manage_bp, mail_manage_bp, accounts_bp, site_bp,
-                  calendar_bp, api_bp, attendance_bp, attendance_manage_bp)  # fmt: skip
+                  calendar_bp, api_bp, attendance_bp, attendance_manage_bp, certificates_bp,
+                  certificates_manage_bp, certificate_registers_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -85,6 +85,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),
+        # Verifying certificate numbers: plenty for a register checking a list, too few to guess.
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
         "REGISTRATION_RATE_LIMIT": os.environ.get(
             "REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour"
         ),
@@ -107,6 +109,12 @@ def load_config(overrides: dict | None = None) -> dict:
         # manual: only by `flask outbox send` (e.g. from cron).
         "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "rq" if redis_url else "immediate"),
         "RQ_CONNECTION": redis_url,
+        # Certificate jobs (send, ZIP): rq with REDIS_URL, else a thread in the web process.
+        "CERTIFICATE_JOBS": os.environ.get("CERTIFICATE_JOBS", "rq" if redis_url else "thread"),
+        # Where the ZIPs of an event's certificates are written (and kept until the next).
+        "CERTIFICATE_FILES_DIR": os.environ.get(
+            "CERTIFICATE_FILES_DIR", str(INSTANCE_DIR / "certificates")
+        ),
         "PROGRAMME_PAGE_SIZE": int(os.environ.get("PROGRAMME_PAGE_SIZE", "12")),
         "ORGANISATION_NAME": os.environ.get(
             "ORGANISATION_NAME", "Werkplaats Sociaal Domein Rivierenland"

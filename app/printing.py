@@ -105,9 +105,53 @@ def draw_lines(canvas, lines, font, size, x, top, color=black, align="left", wid
         baseline = top - (number + 1) * size * LEADING + 0.3 * size
         if align == "center":
             canvas.drawCentredString(x + width / 2, baseline, line)
+        elif align == "right":
+            canvas.drawRightString(x + width, baseline, line)
         else:
             canvas.drawString(x, baseline, line)
     return top - len(lines) * size * LEADING
+
+
+def fit_unbroken(
+    text: str, max_width: float, max_size: float, min_size: float, font: str = SANS
+) -> tuple[tuple[str, ...], float]:
+    """Lines and size for text that has no spaces and must stay whole, such as a URL: one line
+    as large as fits down to min_size; failing that, lines at min_size broken after a "/" (or
+    anywhere, for a run without one). Never cut short, so it can take many lines."""
+    register_fonts()
+    if not text:
+        return (), max_size
+    size = min(max_size, _quarter_down(max_width / pdfmetrics.stringWidth(text, font, 1)))
+    if size >= min_size:
+        return (text,), size
+    lines: list[str] = []
+    rest = text
+    while pdfmetrics.stringWidth(rest, font, min_size) > max_width:
+        take = 1
+        while pdfmetrics.stringWidth(rest[: take + 1], font, min_size) <= max_width:
+            take += 1
+        slash = rest.rfind("/", 0, take)
+        if slash >= take // 3:  # after a "/" when that still fills a third of the line
+            take = slash + 1
+        lines.append(rest[:take])
+        rest = rest[take:]
+    return (*lines, rest), min_size
+
+
+def pack_items(
+    items: list[str], separator: str, max_width: float, size: float, font: str = SANS
+) -> tuple[str, ...]:
+    """Items on as few lines as they fit on, `separator` between two on a line, never broken
+    inside an item ("Registerplein: 461012345   ·   SKJ: 110012345"); one wider than a line
+    is cut short with "…"."""
+    lines: list[str] = []
+    for item in items:
+        joined = f"{lines[-1]}{separator}{item}" if lines else item
+        if lines and pdfmetrics.stringWidth(joined, font, size) <= max_width:
+            lines[-1] = joined
+        else:
+            lines.append(ellipsize(item, max_width, size, font))
+    return tuple(lines)
 
 
 def ellipsize(text: str, max_width: float, size: float, font: str) -> str:

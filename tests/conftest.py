@@ -156,10 +156,11 @@ def app(_schema, app_config, mailbox):
         yield app
         # No mail thread outlives its test: it would send into the next test's tables (and
         # draw random MIME boundaries while Hypothesis draws in the fuzz test).
-        sender = app.extensions.get("outbox_sender")
-        if sender is not None:
-            sender.wait_until_idle(timeout=15)
-            sender.stop()
+        for name in ("certificate_runner", "outbox_sender"):  # jobs queue mail: jobs first
+            worker = app.extensions.get(name)
+            if worker is not None:
+                worker.wait_until_idle(timeout=60)
+                worker.stop()
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()

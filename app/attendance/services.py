@@ -222,3 +222,9 @@ def give_place(registration_id: int, by: User) -> Registration:
     if not by.may_organise:
         raise StateConflict(_l("Alleen een organisator kan een plaats geven."))
     return registration_services.seat_at_desk(registration_id)
+
+
+def was_present(registration_id: int) -> bool:
+    """Checked in to the event or to any of its sessions (a check-in that stands)."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        CheckIn.registration_id == registration_id, CheckIn.undone_at.is_(None)))))  # fmt: skip

@@ -115,6 +115,14 @@ class EventForm(Form):
     workshop_choice_required = BooleanField(
         _l("Deelnemers kiezen verplicht een workshop in elke ronde"),
     )
+    not_counting_minutes = BoundedIntegerField(
+        _l("Minuten die niet meetellen voor contacturen"),
+        description=_l(
+            "Alleen voor een activiteit zonder programma, bijvoorbeeld 30 voor de ontvangst. Met een programma tellen pauzes vanzelf niet mee."
+        ),
+        validators=[Optional()],
+        max=1440,
+    )
     themes = MultiCheckboxField(_l("Thema's"), coerce=int)
     organisers = MultiCheckboxField(_l("Organisatoren"), coerce=int)
 
@@ -150,6 +158,7 @@ class EventForm(Form):
             "contact_email": (self.contact_email.data or "").strip(),
             "catering": bool(self.catering.data),
             "workshop_choice_required": bool(self.workshop_choice_required.data),
+            "not_counting_minutes": self.not_counting_minutes.data or 0,
             "themes": [themes_by_id[i] for i in self.themes.data or [] if i in themes_by_id],
         }
 
@@ -169,6 +178,12 @@ class AccreditationForm(Form):
     )
     points = BoundedDecimalField(
         _l("Punten"), places=1, validators=[InputRequired()], min=Decimal("0.1"), max=999
+    )
+    points_rule = SelectField(
+        _l("Punten gelden"),
+        choices=[("event", _l("voor de hele activiteit")),
+                 ("pro_rata", _l("naar rato van de bijgewoonde uren"))],  # fmt: skip
+        default="event",
     )
 
 

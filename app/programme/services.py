@@ -33,6 +33,7 @@ EDITABLE_FIELDS = (
     "kind", "title", "summary", "description", "starts_at", "ends_at", "venue_name",
     "address", "city", "online_url", "capacity", "registration_opens_at",
     "registration_closes_at", "contact_email", "catering", "workshop_choice_required",
+    "not_counting_minutes",
 )  # fmt: skip
 
 
@@ -319,18 +320,21 @@ def duplicate_event(
     copy, created = create_event_once(by, details, event.organisers, creation_key)
     if created:
         copy.accreditations = [
-            Accreditation(register=a.register, accreditation_id=a.accreditation_id, points=a.points)
+            Accreditation(register=a.register, accreditation_id=a.accreditation_id, points=a.points,
+                          points_rule=a.points_rule)
             for a in event.accreditations
         ]
         db.session.flush()
     return copy, (shift if created else None)
 
 
-def add_accreditation(event: Event, register: str, accreditation_id: str, points) -> Accreditation:
+def add_accreditation(event: Event, register: str, accreditation_id: str, points,
+                      points_rule: str = "event") -> Accreditation:  # fmt: skip
     if any(a.register.lower() == register.lower() for a in event.accreditations):
         raise StateConflict(_l("Deze activiteit heeft al een accreditatie bij dit register."))
     accreditation = Accreditation(
-        register=register, accreditation_id=accreditation_id, points=points
+        register=register, accreditation_id=accreditation_id, points=points,
+        points_rule=points_rule if points_rule in ("event", "pro_rata") else "event",
     )
     event.accreditations.append(accreditation)
     db.session.flush()

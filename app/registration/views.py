@@ -125,6 +125,7 @@ def manage(token: str):
         "registration/manage.html",
         form,
         checkin_qr=_checkin_qr(registration, token),
+        certificate_ready=_certificate_ready(registration),
         registration=registration,
         event=event,
         token=token,
@@ -132,6 +133,14 @@ def manage(token: str):
         workshops=page.workshops,
         extra_fields=event_fields(form, questions, event.accreditations),
     )
+
+
+def _certificate_ready(registration) -> bool:
+    """Their bewijs van deelname can be downloaded: they were there, and it is over."""
+    from app.attendance.services import was_present
+    from app.certificates.services import ended
+
+    return registration.is_confirmed and ended(registration.event) and was_present(registration.id)
 
 
 def _checkin_qr(registration, token: str) -> Markup | None:

@@ -61,6 +61,18 @@ ORGANISER_ROUTES = [
     ("POST", "/beheer/activiteiten/{event}/balie", "owner", 302),
     ("GET", "/beheer/activiteiten/{event}/badges.pdf", "owner", 200),
     ("GET", "/beheer/activiteiten/{event}/presentielijst.pdf", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/certificaten", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/certificaten/{registration}/uren", "owner", 302),
+    ("POST", "/beheer/activiteiten/{event}/certificaten/{registration}/uitgeven", "owner", 302),
+    ("POST", "/beheer/activiteiten/{event}/certificaten/{what}", "owner", 302),
+    ("GET", "/beheer/activiteiten/{event}/certificaten/taak/{job}.json", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/certificaten/taak/{job}.zip", "owner", 200),
+    ("GET", "/beheer/certificaten/{certificate}.pdf", "owner", 200),
+    ("POST", "/beheer/certificaten/{certificate}/intrekken", "owner", 302),
+    ("POST", "/beheer/certificaten/{certificate}/opnieuw", "owner", 302),
+    ("GET", "/beheer/certificaten/vormgeving", "admin", 200),
+    ("POST", "/beheer/certificaten/vormgeving", "admin", 302),
+    ("GET", "/beheer/certificaten/voorbeeld.pdf", "admin", 200),
     ("GET", "/beheer/activiteiten/{event}/zalen", "owner", 200),
     ("POST", "/beheer/activiteiten/{event}/zalen", "owner", 400),
     ("GET", "/beheer/activiteiten/{event}/zalen/{room}", "owner", 200),
@@ -91,7 +103,7 @@ ALLOWED = {
 
 
 @pytest.fixture
-def world(make_user, make_event, make_theme):
+def world(make_user, make_event, make_theme, app, tmp_path):
     import sqlalchemy as sa
 
     from app.agenda import services as agenda
@@ -126,9 +138,27 @@ def world(make_user, make_event, make_theme):
     session = agenda.add_session(event, {"kind": "workshop", "title": "W", "starts_at": event.starts_at,
                                          "ends_at": event.ends_at, "room_id": room.id}, [speaker])  # fmt: skip
     db.session.commit()
-    return users, {"room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
+    certificate, job = _a_certificate_and_a_zip(event, waiting.registration, app, tmp_path)
+    return users, {"certificate": certificate.id, "job": job.id, "what": "versturen", "room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
                    "user": users["other_organiser"].id, "registration": waiting.registration.id,
                    "question": question.id, "export": "csv", "message": message.id}  # fmt: skip
+
+
+def _a_certificate_and_a_zip(event, registration, app, tmp_path):
+    """Made directly: the world's event has not ended, so no rule would issue one."""
+    from app.certificates.models import Certificate, CertificateJob
+    from app.extensions import db
+
+    certificate = Certificate(registration_id=registration.id, event_id=event.id,
+                              number="KA-2222-2222-2", holder_name="Wacht", event_title=event.title,
+                              event_kind=event.kind, event_starts_at=event.starts_at,
+                              event_ends_at=event.ends_at, hours=1, points=[])  # fmt: skip
+    app.config["CERTIFICATE_FILES_DIR"] = str(tmp_path)
+    (tmp_path / "t.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    job = CertificateJob(event_id=event.id, kind="zip", status="done", file_name="t.zip")
+    db.session.add_all([certificate, job])
+    db.session.commit()
+    return certificate, job
 
 
 @pytest.mark.parametrize("role", ROLES)

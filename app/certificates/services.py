@@ -1,0 +1,162 @@
+"""The rules of certificates: only for someone who was checked in at an event that has
+ended; one valid certificate per registration (asking again returns it); a random number;
+revoking keeps the reason for organisers; correcting a name or hours reissues.
+
+Nothing here knows about HTTP; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import User
+from app.certificates import attendance
+from app.certificates.models import Certificate, HoursCorrection
+from app.certificates.numbers import new_number, normalise
+from app.errors import DomainError, NotFoundHere, StateConflict
+from app.extensions import db
+from app.locking import lock_row
+from app.programme.models import Event, EventStatus
+from app.registration.models import Registration
+from app.timezones import utcnow
+
+MAX_HOURS = Decimal(100)
+
+
+def ended(event: Event, now: datetime | None = None) -> bool:
+    return event.status == EventStatus.PUBLISHED and (now or utcnow()) >= event.ends_at
+
+
+def ensure_may_issue_for(event: Event) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise StateConflict(_l("Deze activiteit is geannuleerd: er zijn geen certificaten."))
+    if not ended(event):
+        raise StateConflict(_l("Certificaten komen er pas na afloop van de activiteit."))
+
+
+def current_certificate(registration_id: int) -> Certificate | None:
+    """The valid certificate of a registration, if it has one."""
+    return db.session.scalar(
+        sa.select(Certificate)
+        .where(Certificate.registration_id == registration_id, Certificate.revoked_at.is_(None))
+        .order_by(Certificate.id.desc())
+    )
+
+
+def _unique_number() -> str:
+    while True:  # 31^8 numbers: a clash is all but impossible, never mind twice
+        number = new_number()
+        if not db.session.scalar(sa.select(Certificate.id).where(Certificate.number == number)):
+            return number
+
+
+def _place(event: Event) -> str:
+    return ", ".join(p for p in (event.venue_name, event.address, event.city) if p)
+
+
+def issue(registration_id: int, by: User | None = None) -> Certificate:
+    """The person's certificate: the valid one they have, or a new one. Under the
+    registration's lock, so that two runs (a job and a download) never make two."""
+    registration = lock_row(Registration, registration_id)
+    if registration is None:
+        raise NotFoundHere()
+    event = registration.event
+    ensure_may_issue_for(event)
+    existing = current_certificate(registration.id)
+    if existing is not None:
+        return existing
+    person = attendance.attendance_of(registration)
+    if person is None or not registration.is_confirmed:
+        raise StateConflict(_l("Alleen wie aanwezig was, krijgt een bewijs van deelname."))
+    full = attendance.event_attendance(event).full
+    certificate = Certificate(
+        registration_id=registration.id, event_id=event.id, number=_unique_number(),
+        holder_name=registration.name, register_numbers=dict(registration.register_numbers),
+        event_title=event.title, event_kind=event.kind, event_starts_at=event.starts_at,
+        event_ends_at=event.ends_at, event_place=_place(event),
+        sessions=attendance.session_lines(person.sessions), hours=person.hours,
+        points=attendance.points_for(event, person.hours, full),
+        language=registration.language or "nl", issued_by_id=by.id if by else None,
+    )  # fmt: skip
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def revoke(certificate: Certificate, by: User, reason: str) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _l("Geef een reden op: die blijft bewaard (alleen organisatoren zien haar).")
+        )
+    if certificate.revoked_at is not None:
+        raise StateConflict(_l("Dit certificaat is al ingetrokken."))
+    certificate.revoked_at, certificate.revoked_by_id = utcnow(), by.id
+    certificate.revoked_reason = reason[:500]
+    db.session.flush()
+    return certificate
+
+
+def reissue(certificate: Certificate, by: User, reason: str = "") -> Certificate:
+    """A new number with what is true now (a corrected name or hours); the old number's
+    page says 'vervangen'."""
+    if certificate.registration_id is None:
+        raise StateConflict(
+            _l("Van deze aanmelding zijn geen gegevens meer: opnieuw uitgeven kan niet.")
+        )
+    if certificate.revoked_at is None:
+        revoke(certificate, by, reason or str(_l("Vervangen door een nieuw certificaat.")))
+    new = issue(certificate.registration_id, by)
+    certificate.replaced_by_id = new.id
+    db.session.flush()
+    return new
+
+
+def parse_hours(raw: str) -> Decimal:
+    try:
+        hours = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_l("Vul de uren in als getal, bijvoorbeeld 3,5.")) from None
+    if not hours.is_finite() or hours < 0 or hours > MAX_HOURS:
+        raise DomainError(_l("Vul de uren in als getal, bijvoorbeeld 3,5."))
+    return hours.quantize(Decimal("0.01"))
+
+
+def correct_hours(
+    registration: Registration, hours: Decimal, reason: str, by: User
+) -> HoursCorrection:
+    """An organiser's correction, with its reason; a valid certificate with other hours is
+    reissued with the corrected ones."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Geef een reden op voor de correctie."))
+    correction = HoursCorrection(registration_id=registration.id, hours=hours,
+                                 reason=reason[:500], made_by_id=by.id)  # fmt: skip
+    db.session.add(correction)
+    db.session.flush()
+    existing = current_certificate(registration.id)
+    if existing is not None and existing.hours != hours:
+        reissue(existing, by, str(_l("Uren gecorrigeerd: %(reason)s", reason=reason[:400])))
+    return correction
+
+
+def by_number(typed: str) -> Certificate | None:
+    """The certificate a typed number names; None for a typo or an unknown number."""
+    number = normalise(typed)
+    if number is None:
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
+
+
+def managed_certificate(user: User, certificate_id: int) -> Certificate:
+    """A certificate of an event `user` manages (403 for someone else's, as for its event)."""
+    from app.programme.services import ensure_can_manage
+
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        raise NotFoundHere()
+    ensure_can_manage(user, certificate.event)
+    return certificate
