@@ -115,12 +115,39 @@ def event_attendance(event: Event) -> EventAttendance:
     return EventAttendance(event, people, full, absent)
 
 
+def _scanned(event: Event) -> set[int]:
+    """The sessions anyone stands checked in to."""
+    return set(db.session.scalars(
+        sa.select(CheckIn.session_id).distinct().join(Registration)
+        .where(Registration.event_id == event.id, CheckIn.undone_at.is_(None),
+               CheckIn.session_id.is_not(None))))  # fmt: skip
+
+
 def attendance_of(registration: Registration) -> Attendance | None:
-    """One person's attendance (None: not checked in)."""
-    for person in event_attendance(registration.event).people:
-        if person.registration.id == registration.id:
-            return person
-    return None
+    """One person's attendance (None: not checked in), in a few small queries whatever the
+    size of the event: a bulk run calls this once per person."""
+    event = registration.event
+    mine = set(db.session.scalars(sa.select(CheckIn.session_id).where(
+        CheckIn.registration_id == registration.id, CheckIn.undone_at.is_(None))))  # fmt: skip
+    if not mine:
+        return None
+    chosen = set(db.session.scalars(sa.select(SessionChoice.session_id).where(
+        SessionChoice.registration_id == registration.id,
+        SessionChoice.status == ChoiceStatus.CONFIRMED)))  # fmt: skip
+    correction = db.session.scalar(
+        sa.select(HoursCorrection).where(HoursCorrection.registration_id == registration.id)
+        .order_by(HoursCorrection.made_at.desc(), HoursCorrection.id.desc()).limit(1))  # fmt: skip
+    sessions = event_sessions(event, include_cancelled=False)
+    parts = _parts(sessions, _scanned(event), mine, chosen)
+    counted = [s for s, p in zip(sessions, parts, strict=True) if p.counts_for_someone_present()]
+    return Attendance(registration, _hours(event, parts, True), counted, correction)
+
+
+def event_full_hours(event: Event) -> Decimal:
+    return full_hours(event_start=event.starts_at, event_end=event.ends_at,
+                      not_counting_minutes=event.not_counting_minutes,
+                      parts=_parts(event_sessions(event, include_cancelled=False),
+                                   set(), set(), set()))  # fmt: skip
 
 
 def points_for(event: Event, hours: Decimal, full: Decimal) -> list[dict]:

@@ -123,9 +123,12 @@ def zip_path(job: CertificateJob) -> Path:
 
 def _zip(job: CertificateJob) -> None:
     event = db.session.get(Event, job.event_id)
+    served = set(db.session.scalars(sa.select(Certificate.registration_id).where(
+        Certificate.event_id == event.id, Certificate.revoked_at.is_(None))))  # fmt: skip
     for person in attendance.event_attendance(event).people:
-        services.issue(person.registration.id)  # the ones not issued yet (no mail)
-        db.session.commit()
+        if person.registration.id not in served:
+            services.issue(person.registration.id)  # the ones not issued yet (no mail)
+            db.session.commit()
     ids = db.session.scalars(
         sa.select(Certificate.id).where(Certificate.event_id == event.id,
                                         Certificate.revoked_at.is_(None))

@@ -71,7 +71,7 @@ def issue(registration_id: int, by: User | None = None) -> Certificate:
     person = attendance.attendance_of(registration)
     if person is None or not registration.is_confirmed:
         raise StateConflict(_l("Alleen wie aanwezig was, krijgt een bewijs van deelname."))
-    full = attendance.event_attendance(event).full
+    full = attendance.event_full_hours(event)
     certificate = Certificate(
         registration_id=registration.id, event_id=event.id, number=_unique_number(),
         holder_name=registration.name, register_numbers=dict(registration.register_numbers),
