@@ -1,6 +1,24 @@
 // The progress of a certificate job, kept up to date while it runs (the page shows the state
-// at load; this polls the job's JSON every second until it is done or failed).
+// at load; this polls the job's JSON every second until it is done or failed). A job that
+// finishes while the page is open has issued certificates: the table of who attended is
+// fetched again, so it shows their numbers without a reload.
 "use strict";
+
+const FINAL = ["done", "failed"];
+
+async function refreshTable() {
+  const table = document.getElementById("certificate-table");
+  if (!table) { return; }
+  try {
+    const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+    if (!response.ok) { return; }
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.getElementById("certificate-table");
+    if (fresh) { table.replaceWith(document.adoptNode(fresh)); }
+  } catch {
+    // The table stays as it was; a reload shows the numbers.
+  }
+}
 
 document.querySelectorAll(".job-progress[data-progress-url]").forEach((box) => {
   const bar = box.querySelector("progress");
@@ -9,6 +27,7 @@ document.querySelectorAll(".job-progress[data-progress-url]").forEach((box) => {
   const state = box.querySelector(".job-state");
   const download = box.querySelector(".job-download");
   const words = JSON.parse(document.getElementById("job-words")?.textContent || "{}");
+  const runningAtLoad = !FINAL.includes(box.dataset.status);
 
   async function poll() {
     let job;
@@ -24,9 +43,10 @@ document.querySelectorAll(".job-progress[data-progress-url]").forEach((box) => {
     bar.value = job.done;
     done.textContent = job.done;
     total.textContent = job.total;
-    if (job.status === "done" || job.status === "failed") {
+    if (FINAL.includes(job.status)) {
       state.firstChild.textContent = (words[job.status] || job.status) + ", ";
       if (download && job.download) { download.hidden = false; }
+      if (runningAtLoad) { refreshTable(); }
       return;
     }
     setTimeout(poll, 1000);
