@@ -99,3 +99,19 @@ def test_hours_are_typed_the_dutch_or_the_english_way(typed):
 def test_nonsense_hours_are_refused(typed):
     with pytest.raises(DomainError):
         services.parse_hours(typed)
+
+
+def test_no_link_reveals_a_certificate_for_someone_absent(evening, client):
+    from app.registration.tokens import issue_manage_token
+
+    day = evening()
+    bob_token = issue_manage_token(day.people["Bob"])
+    anna_token = issue_manage_token(day.people["Anna"])
+    db.session.commit()
+    assert client.get(f"/aanmelding/{bob_token}/certificaat").status_code == 409
+    assert "Bewijs van deelname downloaden" not in client.get(f"/aanmelding/{bob_token}").get_data(as_text=True)
+    assert count() == 0
+    anna = client.get(f"/aanmelding/{anna_token}/certificaat")
+    assert anna.status_code == 200 and anna.data.startswith(b"%PDF")
+    assert anna.headers["Cache-Control"] == "no-store" and count() == 1
+    assert client.get("/aanmelding/made-up-token/certificaat").status_code == 404
