@@ -118,7 +118,9 @@ class CertificateJob(db.Model):
     __tablename__ = "certificate_jobs"
     __table_args__ = (
         sa.CheckConstraint("kind IN ('send', 'zip')", name="kind_known"),
-        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        sa.CheckConstraint(
+            "status IN ('queued', 'running', 'done', 'failed')", name="status_known"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -36,7 +36,7 @@ def normalise(typed: str) -> str | None:
         return None
     compact = "".join(c for c in typed.upper() if c.isalnum())
     if compact.startswith(PREFIX) and len(compact) == len(PREFIX) + BODY_LENGTH + 1:
-        compact = compact[len(PREFIX):]
+        compact = compact[len(PREFIX) :]
     if len(compact) != BODY_LENGTH + 1 or any(c not in _VALUE for c in compact):
         return None
     body, check = compact[:BODY_LENGTH], compact[BODY_LENGTH]

@@ -143,6 +143,16 @@ def _valid_certificates(event: Event) -> dict[int, Certificate]:
     return {c.registration_id: c for c in rows if c.registration_id is not None}
 
 
+def _typed_number(registration: Registration, accreditation: Accreditation) -> str:
+    # Stored under the register's name as the event had it when they registered; an
+    # accreditation removed and added again as "skj" is still the same register.
+    wanted = accreditation.register.strip().casefold()
+    for register, number in (registration.register_numbers or {}).items():
+        if register.strip().casefold() == wanted and (number or "").strip():
+            return number
+    return ""
+
+
 def _points_in(lines: list[dict], accreditation: Accreditation) -> Decimal | None:
     for line in lines:
         if line["register"].casefold() == accreditation.register.casefold():
@@ -174,9 +184,8 @@ def register_report(event: Event, accreditation: Accreditation) -> RegisterRepor
     candidates: list[ReportLine] = []
     for person in present.people:
         registration = person.registration
-        checked = check_number(accreditation.register,
-                               registration.register_numbers.get(accreditation.register, ""))  # fmt: skip
-        if False:
+        checked = check_number(accreditation.register, _typed_number(registration, accreditation))
+        if not checked.typed:
             report.without_number.append(registration)
         elif checked.problem:
             report.to_check.append(ToCheck(registration, checked.typed, checked.problem))

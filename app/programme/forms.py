@@ -181,8 +181,10 @@ class AccreditationForm(Form):
     )
     points_rule = SelectField(
         _l("Punten gelden"),
-        choices=[("event", _l("voor de hele activiteit")),
-                 ("pro_rata", _l("naar rato van de bijgewoonde uren"))],  # fmt: skip
+        choices=[
+            Choice("event", _l("voor de hele activiteit")),
+            Choice("pro_rata", _l("naar rato van de bijgewoonde uren")),
+        ],  # fmt: skip
         default="event",
     )
 

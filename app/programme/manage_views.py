@@ -178,7 +178,10 @@ def add_accreditation(event_id: int):
     form = AccreditationForm()
     if form.validate_on_submit():
         services.add_accreditation(
-            event, form.register.data.strip(), form.accreditation_id.data.strip(), form.points.data,
+            event,
+            form.register.data.strip(),
+            form.accreditation_id.data.strip(),
+            form.points.data,
             form.points_rule.data,
         )
         db.session.commit()

@@ -320,8 +320,12 @@ def duplicate_event(
     copy, created = create_event_once(by, details, event.organisers, creation_key)
     if created:
         copy.accreditations = [
-            Accreditation(register=a.register, accreditation_id=a.accreditation_id, points=a.points,
-                          points_rule=a.points_rule)
+            Accreditation(
+                register=a.register,
+                accreditation_id=a.accreditation_id,
+                points=a.points,
+                points_rule=a.points_rule,
+            )
             for a in event.accreditations
         ]
         db.session.flush()
@@ -333,7 +337,9 @@ def add_accreditation(event: Event, register: str, accreditation_id: str, points
     if any(a.register.lower() == register.lower() for a in event.accreditations):
         raise StateConflict(_l("Deze activiteit heeft al een accreditatie bij dit register."))
     accreditation = Accreditation(
-        register=register, accreditation_id=accreditation_id, points=points,
+        register=register,
+        accreditation_id=accreditation_id,
+        points=points,
         points_rule=points_rule if points_rule in ("event", "pro_rata") else "event",
     )
     event.accreditations.append(accreditation)

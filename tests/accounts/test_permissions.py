@@ -62,6 +62,8 @@ ORGANISER_ROUTES = [
     ("GET", "/beheer/activiteiten/{event}/badges.pdf", "owner", 200),
     ("GET", "/beheer/activiteiten/{event}/presentielijst.pdf", "owner", 200),
     ("GET", "/beheer/activiteiten/{event}/certificaten", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/registers/{accreditation}", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/registers/{accreditation}.{export}", "owner", 409),
     ("POST", "/beheer/activiteiten/{event}/certificaten/{registration}/uren", "owner", 302),
     ("POST", "/beheer/activiteiten/{event}/certificaten/{registration}/uitgeven", "owner", 302),
     ("POST", "/beheer/activiteiten/{event}/certificaten/{what}", "owner", 302),
@@ -172,7 +174,7 @@ def test_organiser_routes_by_role(client, auth, world, role, method, url, allowe
         assert response.status_code == 302
         assert "/beheer/inloggen?next=" in response.location
     elif role in ALLOWED[allowed]:
-        assert expected in ((200, 302, 303) if method == "GET" else (302, 400, 409))
+        assert expected in ((200, 302, 303, 409) if method == "GET" else (302, 400, 409))
         assert response.status_code == expected
         assert "/beheer/inloggen" not in (response.location or "")
     else:
@@ -191,7 +193,9 @@ def test_every_organiser_route_is_in_the_table(app):
                 assert (method, shape(rule.rule)) in covered, (method, rule.rule)
 
 
-ORGANISER_PAGES = [url for method, url, _allowed, _expected in ORGANISER_ROUTES if method == "GET"]
+# (A download refused in the world's state, 409, still says no-store: see the next test.)
+ORGANISER_PAGES = [url for method, url, _allowed, expected in ORGANISER_ROUTES
+                   if method == "GET" and expected == 200]  # fmt: skip
 
 
 @pytest.mark.parametrize("url", ORGANISER_PAGES)
@@ -204,7 +208,13 @@ def test_organiser_pages_are_never_stored(client, auth, world, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["/beheer/inloggen", "/beheer/activiteiten", "/beheer/bestaat-niet"]
+    "url",
+    [
+        "/beheer/inloggen",
+        "/beheer/activiteiten",
+        "/beheer/bestaat-niet",
+        "/beheer/activiteiten/1/registers/1.csv",
+    ],
 )
 def test_the_login_page_and_any_other_answer_under_beheer_are_never_stored(client, url):
     assert client.get(url).headers["Cache-Control"] == "no-store"

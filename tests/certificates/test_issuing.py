@@ -109,9 +109,13 @@ def test_no_link_reveals_a_certificate_for_someone_absent(evening, client):
     anna_token = issue_manage_token(day.people["Anna"])
     db.session.commit()
     assert client.get(f"/aanmelding/{bob_token}/certificaat").status_code == 409
-    assert "Bewijs van deelname downloaden" not in client.get(f"/aanmelding/{bob_token}").get_data(as_text=True)
+    assert "Bewijs van deelname downloaden" not in client.get(f"/aanmelding/{bob_token}").get_data(
+        as_text=True
+    )
     assert count() == 0
-    assert "Bewijs van deelname downloaden" in client.get(f"/aanmelding/{anna_token}").get_data(as_text=True)
+    assert "Bewijs van deelname downloaden" in client.get(f"/aanmelding/{anna_token}").get_data(
+        as_text=True
+    )
     anna = client.get(f"/aanmelding/{anna_token}/certificaat")
     assert anna.status_code == 200 and anna.data.startswith(b"%PDF")
     assert anna.headers["Cache-Control"] == "no-store" and count() == 1

@@ -36,7 +36,7 @@ def test_every_single_wrong_character_is_caught():
         for position in range(len(compact)):
             for wrong in ALPHABET:
                 if wrong != compact[position]:
-                    typo = compact[:position] + wrong + compact[position + 1:]
+                    typo = compact[:position] + wrong + compact[position + 1 :]
                     assert normalise(typo) is None, (number, typo)
 
 
@@ -52,5 +52,14 @@ def test_every_swap_of_two_different_characters_is_caught():
 
 
 def test_nonsense_is_no_number():
-    for typed in ("", "KA", "KA-0000-0000-0", "x" * 200, "KA-7K3M-Q9TX", "KA-7K3M-Q9TX-CC", None, 42):
+    for typed in (
+        "",
+        "KA",
+        "KA-0000-0000-0",
+        "x" * 200,
+        "KA-7K3M-Q9TX",
+        "KA-7K3M-Q9TX-CC",
+        None,
+        42,
+    ):
         assert normalise(typed) is None
