@@ -142,6 +142,15 @@ def cancel_registration(registration_id: int, *, by: str) -> Registration:
     return cancelled
 
 
+def update_details(current: Registration, details) -> Registration:
+    """The attendee corrects their details; a certificate already issued follows a new name."""
+    from app.certificates.services import follow_name
+
+    registration.update_details(current, details)
+    follow_name(current)
+    return current
+
+
 def renew_links(current: Registration) -> Registration:
     """Stop every earlier link to the registration and mail a new one."""
     revoke_all(current)

@@ -86,7 +86,8 @@ def issue(registration_id: int, by: User | None = None) -> Certificate:
     return certificate
 
 
-def revoke(certificate: Certificate, by: User, reason: str) -> Certificate:
+def revoke(certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    """`by` None: the holder, through their own link (a corrected name)."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(
@@ -94,13 +95,13 @@ def revoke(certificate: Certificate, by: User, reason: str) -> Certificate:
         )
     if certificate.revoked_at is not None:
         raise StateConflict(_l("Dit certificaat is al ingetrokken."))
-    certificate.revoked_at, certificate.revoked_by_id = utcnow(), by.id
+    certificate.revoked_at, certificate.revoked_by_id = utcnow(), by.id if by else None
     certificate.revoked_reason = reason[:500]
     db.session.flush()
     return certificate
 
 
-def reissue(certificate: Certificate, by: User, reason: str = "") -> Certificate:
+def reissue(certificate: Certificate, by: User | None, reason: str = "") -> Certificate:
     """A new number with what is true now (a corrected name or hours); the old number's
     page says 'vervangen'."""
     if certificate.registration_id is None:
@@ -113,6 +114,15 @@ def reissue(certificate: Certificate, by: User, reason: str = "") -> Certificate
     certificate.replaced_by_id = new.id
     db.session.flush()
     return new
+
+
+def follow_name(registration: Registration) -> Certificate | None:
+    """After the holder corrected their name: a valid certificate with the old name is
+    reissued with the new one (the old number then says 'vervangen')."""
+    existing = current_certificate(registration.id)
+    if existing is None or existing.holder_name == registration.name:
+        return None
+    return reissue(existing, None, str(_l("Naam gecorrigeerd door de deelnemer.")))
 
 
 def parse_hours(raw: str) -> Decimal:

@@ -114,7 +114,7 @@ def manage(token: str):
     if request.method == "GET":
         prefill(form, registration, questions, event.accreditations)
     elif form.validate_on_submit():
-        services.update_details(
+        activity.update_details(
             registration, details_from(form, questions, event.accreditations, registration.language)
         )
         db.session.commit()

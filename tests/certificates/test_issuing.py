@@ -120,3 +120,22 @@ def test_no_link_reveals_a_certificate_for_someone_absent(evening, client):
     assert anna.status_code == 200 and anna.data.startswith(b"%PDF")
     assert anna.headers["Cache-Control"] == "no-store" and count() == 1
     assert client.get("/aanmelding/made-up-token/certificaat").status_code == 404
+
+
+def test_a_name_corrected_through_the_manage_link_reissues(evening, client):
+    from app.registration.tokens import issue_manage_token
+
+    day = evening()
+    anna = day.people["Anna"]
+    first = services.issue(anna.id, day.owner)
+    token = issue_manage_token(anna)
+    db.session.commit()
+    form = {"name": "Anna de Vries-Jansen", "organisation": "", "function": ""}
+    for accreditation in day.event.accreditations:
+        form[f"register_{accreditation.id}"] = (
+            "461012345" if accreditation.register == "Registerplein" else ""
+        )
+    assert client.post(f"/aanmelding/{token}", data=form).status_code == 302
+    db.session.expire_all()
+    assert first.revoked_at is not None and first.replaced_by.holder_name == "Anna de Vries-Jansen"
+    assert services.current_certificate(anna.id).id == first.replaced_by_id
