@@ -9,14 +9,14 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test js-test-deps translations extract-messages chromium lint
+.PHONY: run test install install-test js-test-deps translations extract-messages chromium pdf-tools lint
 
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo-data
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install-test js-test-deps translations chromium
+test: install-test js-test-deps translations chromium pdf-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed-app
@@ -51,6 +51,12 @@ extract-messages: install
 		--no-location --sort-output -o app/translations/messages.pot app
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
 		--omit-header --ignore-obsolete --no-fuzzy-matching
+
+# The PDF tests read PDFs back with real tools: qpdf, and poppler's pdftotext, pdftoppm, pdfinfo.
+pdf-tools:
+	@command -v qpdf >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq qpdf poppler-utils; }
 
 # The browser tests use Debian's chromium; Playwright never downloads a browser here.
 chromium:
