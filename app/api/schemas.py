@@ -69,7 +69,8 @@ class EventQuerySchema(LanguageQuerySchema):
     """The filters of GET /events."""
 
     theme = fields.String(
-        validate=validate.Length(min=1, max=140),
+        # A slug: the document says so (a pattern), and a NUL never reaches the database.
+        validate=[validate.Length(min=1, max=140), validate.Regexp(r"^[a-z0-9-]+$")],
         **_described(_l("Alleen activiteiten met dit thema (de slug van een thema).")),
     )
     kind = fields.String(

@@ -128,7 +128,11 @@ def reissue(certificate_id: int):
     return _back(certificate.event_id)
 
 
-@bp.route("/activiteiten/<int:event_id>/certificaten/<any(versturen, zip):what>", methods=["POST"])
+@bp.route("/activiteiten/<int:event_id>/certificaten/versturen", methods=["POST"],
+          defaults={"what": "versturen"})  # fmt: skip
+@bp.route(
+    "/activiteiten/<int:event_id>/certificaten/zip", methods=["POST"], defaults={"what": "zip"}
+)
 @organiser_required
 def start(event_id: int, what: str):
     event = programme.managed_event(current_user, event_id)

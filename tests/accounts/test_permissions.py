@@ -66,7 +66,8 @@ ORGANISER_ROUTES = [
     ("GET", "/beheer/activiteiten/{event}/registers/{accreditation}.{export}", "owner", 409),
     ("POST", "/beheer/activiteiten/{event}/certificaten/{registration}/uren", "owner", 302),
     ("POST", "/beheer/activiteiten/{event}/certificaten/{registration}/uitgeven", "owner", 302),
-    ("POST", "/beheer/activiteiten/{event}/certificaten/{what}", "owner", 302),
+    ("POST", "/beheer/activiteiten/{event}/certificaten/versturen", "owner", 302),
+    ("POST", "/beheer/activiteiten/{event}/certificaten/zip", "owner", 302),
     ("GET", "/beheer/activiteiten/{event}/certificaten/taak/{job}.json", "owner", 200),
     ("GET", "/beheer/activiteiten/{event}/certificaten/taak/{job}.zip", "owner", 200),
     ("GET", "/beheer/certificaten/{certificate}.pdf", "owner", 200),
@@ -141,7 +142,7 @@ def world(make_user, make_event, make_theme, app, tmp_path):
                                          "ends_at": event.ends_at, "room_id": room.id}, [speaker])  # fmt: skip
     db.session.commit()
     certificate, job = _a_certificate_and_a_zip(event, waiting.registration, app, tmp_path)
-    return users, {"certificate": certificate.id, "job": job.id, "what": "versturen", "room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
+    return users, {"certificate": certificate.id, "job": job.id, "room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
                    "user": users["other_organiser"].id, "registration": waiting.registration.id,
                    "question": question.id, "export": "csv", "message": message.id}  # fmt: skip
 
