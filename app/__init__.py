@@ -210,7 +210,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app.timezones import format_day, format_period, to_local
+    from app.timezones import format_clock, format_day, format_period, to_local
 
     def locale() -> str:
         return str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
@@ -220,6 +220,8 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value, locale=locale())
     app.jinja_env.filters["day"] = lambda moment: format_day(moment, locale())
+    # '09.12' in Dutch, '09:12' in English
+    app.jinja_env.filters["clock"] = lambda moment: format_clock(moment, locale())
     app.jinja_env.filters["local"] = lambda moment, fmt="%d-%m-%Y %H:%M": to_local(moment).strftime(
         fmt
     )

@@ -31,7 +31,7 @@ def _session(event):
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={
+    return Response(body, content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})  # fmt: skip
 
 
@@ -89,11 +89,10 @@ def badges(event_id: int):
     event = programme.managed_event(current_user, event_id)
     layout = printables.LAYOUTS.get(request.args.get("opmaak", ""), printables.LAYOUTS["L7163"])
     first = request.args.get("start", "1")
-    first_label = int(first) if first.isdigit() and len(first) < 4 else 1
-    if not 1 <= first_label <= layout.columns * layout.rows:
-        raise DomainError(
-            _("Kies een beginetiket tussen 1 en %(n)d.", n=layout.columns * layout.rows)
-        )
+    first_label = int(first) if first.isdigit() and len(first) < 4 else 0
+    if not 1 <= first_label <= layout.columns * layout.rows:  # said on the page, not a dead end
+        flash(_("Kies een beginetiket tussen 1 en %(n)d.", n=layout.columns * layout.rows), "error")
+        return redirect(url_for(".presence", event_id=event.id))
     when = format_day(event.starts_at)
     people = [row.registration for row in report.presence(event)]
     badges = [

@@ -74,7 +74,7 @@ def per_session(event: Event) -> list[SessionPresence]:
 
 
 def _local(moment: datetime | None):
-    return to_local(moment).replace(tzinfo=None) if moment else None
+    return to_local(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
 def export_rows(rows: list[PresenceRow], *, with_email: bool,

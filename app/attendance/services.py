@@ -210,8 +210,9 @@ def walk_in(event: Event, details, session_ids: list[int], by: User) -> Outcome:
         raise NotFoundHere()
     ensure_check_in_open(event)
     outcome, _workshops = activity.register(event.id, details, session_ids, at_desk=True)
-    registration = outcome.registration
-    return check_in(registration.id, by, method=CheckInMethod.WALK_IN)
+    # Registered already with this address: simply here, not a walk-in.
+    method = CheckInMethod.LIST if outcome.already_registered else CheckInMethod.WALK_IN
+    return check_in(outcome.registration.id, by, method=method)
 
 
 def give_place(registration_id: int, by: User) -> Registration:

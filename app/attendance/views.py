@@ -31,6 +31,7 @@ from app.attendance.models import CheckInMethod
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db, login_manager
 from app.links import personal_page
+from app.programme import lifecycle
 from app.registration.services import RegistrationDetails
 
 bp = Blueprint("attendance", __name__, url_prefix="/balie")
@@ -271,6 +272,11 @@ def scan_page(code: str):
 @desk_required
 def walk_in(event_id: int):
     event = services.desk_event(current_user, event_id)
+    try:
+        lifecycle.ensure_desk_may_seat(event)
+    except StateConflict as closed:  # cancelled or over: say so before anyone fills in a form
+        flash(str(closed.description), "error")
+        return redirect(url_for(".desk_list", event_id=event.id))
     rondes = event_rondes(event)
     form = walk_in_form(rondes, workshop_counts(event) if rondes else {}, _locale())
     if form.validate_on_submit():

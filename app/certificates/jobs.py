@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.certificates import attendance, documents, services
 from app.certificates.models import Certificate, CertificateJob, JobKind
 from app.certificates.notifications import certificate_ready
+from app.errors import StateConflict
 from app.extensions import db
 from app.locking import lock_row
 from app.mail.background import BackgroundSender
@@ -109,8 +110,12 @@ def _send(job: CertificateJob) -> None:
     job.total, job.done = len(people), 0
     db.session.commit()
     for registration_id in people:
-        certificate = services.issue(registration_id)  # takes the registration's lock
-        if certificate.mailed_at is None:
+        try:
+            certificate = services.issue(registration_id)  # takes the registration's lock
+        except StateConflict:  # revoked by an organiser: it stays so, and nobody is mailed
+            db.session.rollback()
+            certificate = None
+        if certificate is not None and certificate.mailed_at is None:
             certificate_ready(certificate.registration, certificate)
             certificate.mailed_at = utcnow()
         job.done += 1
@@ -127,8 +132,11 @@ def _zip(job: CertificateJob) -> None:
         Certificate.event_id == event.id, Certificate.revoked_at.is_(None))))  # fmt: skip
     for person in attendance.event_attendance(event).people:
         if person.registration.id not in served:
-            services.issue(person.registration.id)  # the ones not issued yet (no mail)
-            db.session.commit()
+            try:
+                services.issue(person.registration.id)  # the ones not issued yet (no mail)
+                db.session.commit()
+            except StateConflict:  # revoked: not in the ZIP
+                db.session.rollback()
     ids = db.session.scalars(
         sa.select(Certificate.id).where(Certificate.event_id == event.id,
                                         Certificate.revoked_at.is_(None))

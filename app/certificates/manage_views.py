@@ -74,7 +74,7 @@ def correct(event_id: int, registration_id: int):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise NotFoundHere()
-    hours = services.parse_hours(request.form.get("hours", ""))
+    hours = services.parse_hours(request.form.get("hours", ""), attendance.event_full_hours(event))
     services.correct_hours(registration, hours, request.form.get("reason", ""), current_user)
     db.session.commit()
     flash(_("De uren van %(name)s zijn gecorrigeerd.", name=registration.name), "success")
@@ -222,6 +222,10 @@ def _refused(error):
     """A refusal on the certificates page is said on that page, not on an error page."""
     args = request.view_args or {}
     event_id = args.get("event_id")
+    if request.endpoint == "certificates_manage.appearance":  # a refused upload: say so there
+        db.session.rollback()
+        flash(str(error.description), "error")
+        return redirect(url_for(".appearance"))
     if event_id is None and "certificate_id" in args:
         certificate = services.managed_certificate(current_user, args["certificate_id"])
         event_id = certificate.event_id

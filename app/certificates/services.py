@@ -57,9 +57,10 @@ def _place(event: Event) -> str:
     return ", ".join(p for p in (event.venue_name, event.address, event.city) if p)
 
 
-def issue(registration_id: int, by: User | None = None) -> Certificate:
+def issue(registration_id: int, by: User | None = None, *, again: bool = False) -> Certificate:
     """The person's certificate: the valid one they have, or a new one. Under the
-    registration's lock, so that two runs (a job and a download) never make two."""
+    registration's lock, so that two runs (a job and a download) never make two. A revoked
+    certificate stays revoked: only reissuing (`again`) makes a new one after it."""
     registration = lock_row(Registration, registration_id)
     if registration is None:
         raise NotFoundHere()
@@ -68,6 +69,8 @@ def issue(registration_id: int, by: User | None = None) -> Certificate:
     existing = current_certificate(registration.id)
     if existing is not None:
         return existing
+    if not again and _revoked(registration.id):
+        raise StateConflict(_l("Het bewijs van deelname van deze aanmelding is ingetrokken."))
     person = attendance.attendance_of(registration)
     if person is None or not registration.is_confirmed:
         raise StateConflict(_l("Alleen wie aanwezig was, krijgt een bewijs van deelname."))
@@ -84,6 +87,13 @@ def issue(registration_id: int, by: User | None = None) -> Certificate:
     db.session.add(certificate)
     db.session.flush()
     return certificate
+
+
+def _revoked(registration_id: int) -> bool:
+    """Their last certificate was revoked, not replaced."""
+    last = db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration_id)
+                             .order_by(Certificate.id.desc()).limit(1))  # fmt: skip
+    return last is not None and last.revoked_at is not None and last.replaced_by_id is None
 
 
 def revoke(certificate: Certificate, by: User | None, reason: str) -> Certificate:
@@ -110,8 +120,13 @@ def reissue(certificate: Certificate, by: User | None, reason: str = "") -> Cert
         )
     if certificate.revoked_at is None:
         revoke(certificate, by, reason or str(_l("Vervangen door een nieuw certificaat.")))
-    new = issue(certificate.registration_id, by)
+    new = issue(certificate.registration_id, by, again=True)
     certificate.replaced_by_id = new.id
+    if certificate.mailed_at is not None:  # they had the old one: they get the new one too
+        from app.certificates.notifications import certificate_ready
+
+        certificate_ready(new.registration, new)
+        new.mailed_at = utcnow()
     db.session.flush()
     return new
 
@@ -125,13 +140,21 @@ def follow_name(registration: Registration) -> Certificate | None:
     return reissue(existing, None, str(_l("Naam gecorrigeerd door de deelnemer.")))
 
 
-def parse_hours(raw: str) -> Decimal:
+def parse_hours(raw: str, most: Decimal = MAX_HOURS) -> Decimal:
+    """Hours typed the Dutch or English way, between 0 and `most` (the event's net hours)."""
     try:
         hours = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise DomainError(_l("Vul de uren in als getal, bijvoorbeeld 3,5.")) from None
-    if not hours.is_finite() or hours < 0 or hours > MAX_HOURS:
+    if not hours.is_finite():
         raise DomainError(_l("Vul de uren in als getal, bijvoorbeeld 3,5."))
+    if hours < 0 or hours > most:
+        raise DomainError(
+            _l(
+                "Vul een aantal uren in tussen 0 en %(most)s: meer netto contacturen heeft deze activiteit niet.",
+                most=str(most.normalize()).replace(".", ","),
+            )
+        )
     return hours.quantize(Decimal("0.01"))
 
 

@@ -131,6 +131,17 @@ class EventForm(Form):
         if self.starts_at.data and self.ends_at.data and self.ends_at.data <= self.starts_at.data:
             self.ends_at.errors.append(_l("Het einde ligt na het begin."))
             valid = False
+        minutes = self.not_counting_minutes.data or 0
+        if (
+            self.starts_at.data
+            and self.ends_at.data
+            and minutes
+            and (minutes * 60 >= (self.ends_at.data - self.starts_at.data).total_seconds())
+        ):
+            self.not_counting_minutes.errors.append(
+                _l("Dat is de hele activiteit of meer: er blijven geen contacturen over.")
+            )
+            valid = False
         opens, closes = self.registration_opens_at.data, self.registration_closes_at.data
         if opens and closes and closes <= opens:
             self.registration_closes_at.errors.append(

@@ -206,7 +206,7 @@ def test_a_walk_in_gets_a_free_place_is_checked_in_and_mailed_with_a_qr(today, m
     assert png["Content-ID"] == "<checkin-qr@kennisagenda>"
     assert "cid:checkin-qr@kennisagenda" in message.get_body(("html",)).get_content()
     [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.get_payload(decode=True))))
-    assert found.text in message.get_body(("plain",)).get_content()  # the text fallback
+    assert "Noem dan uw naam" in message.get_body(("plain",)).get_content()  # the text fallback
     code = found.text.rsplit("/balie/c/", 1)[1]
     assert codes.registration_for_code(code).id == outcome.check_in.registration_id
 
@@ -243,3 +243,15 @@ def test_a_walk_in_after_the_end_is_refused(make_event, make_user):
         services.walk_in(
             event, RegistrationDetails(name="Laat", email="laat@example.org"), [], owner
         )
+
+
+def test_someone_registered_already_who_comes_through_the_walk_in_form_is_no_walk_in(
+    today, register
+):
+    event, _owner, volunteer = today
+    anna = register(event, "Anna")
+    outcome = services.walk_in(event, RegistrationDetails(name="Anna Anders", email="anna@example.org"),
+                               [], volunteer)  # fmt: skip
+    db.session.commit()
+    assert outcome.check_in.registration_id == anna.id and outcome.check_in.method == "list"
+    assert desk.desk_list(event).counts["walk_ins"] == 0

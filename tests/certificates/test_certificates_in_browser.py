@@ -164,10 +164,13 @@ def test_checked_in_sent_downloaded_and_verified(browser, page, live_server, mai
         expect(anna_row.get_by_role("button", name="Uitgeven")).to_be_visible()  # none yet
         assert axe_violations(organiser) == []
         assert_no_sideways_scroll(organiser)
+        asked = []  # mailing everyone asks first; the organiser says yes
+        organiser.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         organiser.get_by_role("button", name="Certificaten versturen").click()
         progress = organiser.locator(".job-progress")
         state, bar = progress.locator(".job-state"), progress.locator("progress")
         expect(state).to_have_text("bezig, 0 / 0")  # the page after the press: under way
+        assert asked and "per e-mail" in asked[0]
         organiser.evaluate("window.stillThisPage = true")
         held_send.set()
         # The page's script follows the job to 100 %, and the table shows the number.

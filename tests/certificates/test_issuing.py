@@ -139,3 +139,45 @@ def test_a_name_corrected_through_the_manage_link_reissues(evening, client):
     db.session.expire_all()
     assert first.revoked_at is not None and first.replaced_by.holder_name == "Anna de Vries-Jansen"
     assert services.current_certificate(anna.id).id == first.replaced_by_id
+
+
+def test_a_revoked_certificate_stays_revoked_until_an_organiser_reissues(evening, client, mailbox):
+    from app.certificates import jobs
+    from app.registration.tokens import issue_manage_token
+
+    day = evening()
+    anna = day.people["Anna"]
+    certificate = services.issue(anna.id, day.owner)
+    certificate.mailed_at = utcnow()
+    services.revoke(certificate, day.owner, "Niet aanwezig geweest")
+    token = issue_manage_token(anna)
+    db.session.commit()
+    assert client.get(f"/aanmelding/{token}/certificaat").status_code == 409  # not by her link
+    with pytest.raises(StateConflict):
+        services.issue(anna.id)  # nor by a send job
+    db.session.rollback()
+    job = jobs.start(day.event, "send", day.owner)  # a send job passes her by, and goes on
+    db.session.commit()
+    jobs.run_job(job.id)
+    db.session.refresh(job)
+    assert (job.status, job.done, job.total) == ("done", 2, 2)
+    assert services.current_certificate(anna.id) is None
+    mailbox.clear()
+    new = services.reissue(certificate, day.owner, "Toch aanwezig")
+    db.session.commit()
+    assert new.is_valid and new.mailed_at is not None  # she had the old one: she gets this one
+    [mail] = mailbox.wait_for(1)
+    assert new.number in mail.get_body(("plain",)).get_content()
+
+
+def test_corrected_hours_stay_within_the_events_net_hours(evening, client, auth):
+    day = evening()
+    anna = day.people["Anna"]
+    auth.login(day.owner.email)
+    url = f"/beheer/activiteiten/{day.event.id}/certificaten/{anna.id}/uren"
+    page = client.post(url, data={"hours": "15", "reason": "typo"}, follow_redirects=True)
+    assert "tussen 0 en 1,5" in page.get_data(as_text=True)
+    client.post(url, data={"hours": "1", "reason": "Ging eerder weg"})
+    from app.certificates.attendance import attendance_of
+
+    assert attendance_of(anna).hours == Decimal("1.00")

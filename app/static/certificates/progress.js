@@ -1,3 +1,10 @@
+// A form with data-confirm asks first (e.g. mailing everyone at once); no inline script.
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  });
+});
+
 // The progress of a certificate job, kept up to date while it runs (the page shows the state
 // at load; this polls the job's JSON every second until it is done or failed). A job that
 // finishes while the page is open has issued certificates: the table of who attended is
