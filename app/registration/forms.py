@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice as Choice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from app.forms import (
     BoundedIntegerField,
@@ -13,6 +13,7 @@ from app.forms import (
     SingleLineField,
     clean_text,
 )
+from app.programme.register_numbers import check_number
 from app.registration.models import QuestionKind
 from app.registration.questions import questions_for
 from app.registration.services import RegistrationDetails
@@ -69,6 +70,16 @@ def _question_field(question):
     return SingleLineField(label, validators=[*validators, Length(max=1000)])
 
 
+def _number_of(register: str):
+    """A validator: the number's format, where the register's is known (Registerplein)."""
+
+    def validate(_form, field) -> None:
+        if field.data and (problem := check_number(register, field.data).problem):
+            raise ValidationError(problem)
+
+    return validate
+
+
 def build_form(base, event, questions, accreditations, extra=(), **kwargs):
     """`base` (registration or details form) with this event's own fields added, and any
     `extra` (name, field) pairs another capability contributes (the agenda's workshops)."""
@@ -92,7 +103,7 @@ def build_form(base, event, questions, accreditations, extra=(), **kwargs):
             SingleLineField(
                 _l("Registratienummer %(register)s", register=accreditation.register),
                 description=_l("Alleen nodig als u punten wilt voor uw registratie."),
-                validators=[Optional(), Length(max=40)],
+                validators=[Optional(), Length(max=40), _number_of(accreditation.register)],
             ),
         )
     for question in questions:
@@ -119,7 +130,7 @@ def details_from(form, questions, accreditations, language: str) -> Registration
         function=(form.function.data or "").strip(),
         dietary_needs=(form.dietary_needs.data or "").strip() if "dietary_needs" in form else "",
         register_numbers={
-            a.register: form[f"register_{a.id}"].data.strip()
+            a.register: check_number(a.register, form[f"register_{a.id}"].data).number
             for a in accreditations
             if (form[f"register_{a.id}"].data or "").strip()
         },

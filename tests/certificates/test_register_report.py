@@ -321,3 +321,20 @@ def test_the_page_reflows_at_390_px_passes_axe_and_copies_the_list(page, live_se
     page.get_by_role("button", name="Kopiëren").click()
     page.get_by_role("button", name="Gekopieerd").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == "461012345"
+
+
+def test_a_registerplein_number_is_checked_on_the_form_and_kept_as_digits(evening, client):
+    from app.registration.tokens import issue_manage_token
+
+    day = evening()
+    anna = day.people["Anna"]
+    token = issue_manage_token(anna)
+    db.session.commit()
+    field = {a.register: f"register_{a.id}" for a in day.event.accreditations}
+    form = {"name": "Anna de Vries", field["Registerplein"]: "12345", field["SKJ"]: " 0046 77 "}
+    refused = client.post(f"/aanmelding/{token}", data=form)
+    assert refused.status_code == 400 and "begint met 4610" in refused.get_data(as_text=True)
+    form[field["Registerplein"]] = "4610 12.399"
+    assert client.post(f"/aanmelding/{token}", data=form).status_code == 302
+    db.session.refresh(anna)
+    assert anna.register_numbers == {"Registerplein": "461012399", "SKJ": "0046 77"}
