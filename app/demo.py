@@ -317,8 +317,8 @@ def _themadag_agenda(event: Event) -> None:
         }, [speakers[k] for k in speaker_keys])  # fmt: skip
 
 
-# A kenniscafé tonight with people registered, so that the desk (/balie) can be tried at once.
-DESK_DEMO_SLUG = "kenniscafe-vanavond-de-balie-proberen"
+# A kenniscafé two hours from now with people registered, so that the desk (/balie) can be tried at once.
+DESK_DEMO_SLUG = "kenniscafe-de-balie-proberen"
 DESK_DEMO_PEOPLE = [
     ("Anna de Vries", "Wijkteam Nijmegen-Oost"), ("Şükrü Çelik", "Sociaal Wijkteam Dukenburg"),
     ("Zoë IJsselmuiden", "Hogeschool, opleiding Social Work"), ("Jan van der Berg", "Gemeente Nijmegen"),
@@ -334,7 +334,7 @@ def _desk_demo(organiser: User) -> Event:
 
     start = (utcnow() + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
     event = programme.create_event(organiser, {
-        "kind": EventKind.KENNISCAFE, "title": "Kenniscafé vanavond: de balie proberen",
+        "kind": EventKind.KENNISCAFE, "title": "Kenniscafé: de balie proberen",
         "summary": "Een kenniscafé met aanmeldingen, om de balie en het inchecken te proberen.",
         "starts_at": start, "ends_at": start + timedelta(hours=2), "capacity": 30,
         "venue_name": "Wijkcentrum De Schakel", "address": "Thijmstraat 40", "city": "Nijmegen",

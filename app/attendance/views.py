@@ -33,6 +33,7 @@ from app.extensions import db, login_manager
 from app.links import personal_page
 from app.programme import lifecycle
 from app.registration.services import RegistrationDetails
+from app.timezones import utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/balie")
 
@@ -68,7 +69,11 @@ def _desk_headers(response: Response) -> Response:
 @bp.route("/")
 @desk_required
 def index():
-    return render_template("attendance/index.html", events=services.desk_events(current_user))
+    now = utcnow()
+    events = sorted(
+        services.desk_events(current_user, now), key=lambda e: (e.ends_at <= now, e.starts_at)
+    )  # what is on or coming first
+    return render_template("attendance/index.html", events=events, now=now)
 
 
 @bp.route("/<int:event_id>")
