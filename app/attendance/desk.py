@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from app.agenda.models import ChoiceStatus, Session, SessionChoice, SessionKind
 from app.agenda.reading import event_sessions
 from app.attendance.models import CheckIn, CheckInCode, CheckInMethod
+from app.errors import NotFoundHere
 from app.extensions import db
 from app.programme.models import Event
 from app.registration import services as registration_services
@@ -35,6 +36,17 @@ def desk_sessions(event: Event) -> list[Session]:
     """The sessions one can be checked in to: not breaks, not cancelled."""
     return [s for s in event_sessions(event, include_cancelled=False)
             if s.kind != SessionKind.BREAK]  # fmt: skip
+
+
+def desk_session(event: Event, raw: str) -> Session | None:
+    """The session a `?sessie=` value names (None: the event itself); anything else is a 404."""
+    if not raw:
+        return None
+    if raw.isdigit() and len(raw) < 10:
+        for session in desk_sessions(event):
+            if session.id == int(raw):
+                return session
+    raise NotFoundHere()
 
 
 @dataclass

@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.accounts.permissions import organiser_required
 from app.attendance import codes, desk, printables, report, services
 from app.attendance.forms import ConfirmForm
-from app.errors import DomainError, NotFoundHere
+from app.errors import DomainError
 from app.extensions import db
 from app.programme import services as programme
 from app.registration import exports
@@ -20,14 +20,7 @@ bp = Blueprint("attendance_manage", __name__, url_prefix="/beheer/activiteiten/<
 
 
 def _session(event):
-    raw = request.args.get("sessie", "")
-    if not raw:
-        return None
-    if raw.isdigit() and len(raw) < 10:
-        for session in desk.desk_sessions(event):
-            if session.id == int(raw):
-                return session
-    raise NotFoundHere()
+    return desk.desk_session(event, request.args.get("sessie", ""))
 
 
 def _download(body, mimetype: str, filename: str) -> Response:

@@ -45,16 +45,7 @@ def _locale() -> str:
 
 
 def _session_arg(event):
-    """The session of `?sessie=`, or None for the event itself; nonsense is a 404."""
-    raw = request.args.get("sessie", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 9:
-        raise NotFoundHere()
-    for session in desk.desk_sessions(event):
-        if session.id == int(raw):
-            return session
-    raise NotFoundHere()
+    return desk.desk_session(event, request.args.get("sessie", ""))
 
 
 @bp.after_request
