@@ -15,16 +15,17 @@ from app.accounts.permissions import organiser_required
 from app.agenda import services
 from app.agenda import speakers as speaker_rules
 from app.agenda.changes import announce_changes, pending_changes
+from app.agenda.door_signs import SignEvent, door_signs_pdf, signs_for
 from app.agenda.forms import RoomForm, SessionForm, SpeakerForm
 from app.agenda.models import SessionKind
 from app.agenda.notifications import change_text
 from app.agenda.public import attendance
-from app.errors import DomainError, StaleEdit
+from app.errors import DomainError, NotFoundHere, StaleEdit
 from app.extensions import db
 from app.forms import accepted, render_form, seen_version
 from app.programme import services as programme
 from app.registration.exports import as_xlsx
-from app.timezones import NonexistentLocalTime, from_local, to_local
+from app.timezones import NonexistentLocalTime, format_day, from_local, to_local
 
 bp = Blueprint("agenda_manage", __name__, url_prefix="/beheer")
 
@@ -262,6 +263,22 @@ def rooms(event_id: int):
     sessions = services.event_sessions(event, include_cancelled=False)
     return render_form("agenda/rooms.html", form, event=event, rooms=services.event_rooms(event),
                        sessions=sessions, counts=services.workshop_counts(event))  # fmt: skip
+
+
+@bp.route("/activiteiten/<int:event_id>/zalen/deurbordjes.pdf")
+@organiser_required
+def door_signs(event_id: int):
+    """A door sign per room (`?zaal=<id>`: that room's only), to print on the day."""
+    event = _editor(event_id)
+    rooms = services.event_rooms(event)
+    if "zaal" in request.args:
+        rooms = [r for r in rooms if str(r.id) == request.args["zaal"]]
+        if not rooms:
+            raise NotFoundHere()
+    signs = signs_for(rooms, services.event_sessions(event, include_cancelled=False))
+    pdf = door_signs_pdf(SignEvent(event.title, format_day(event.starts_at)), signs)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="deurbordjes-{event.slug}.pdf"'})  # fmt: skip
 
 
 @bp.route("/activiteiten/<int:event_id>/zalen/<int:room_id>", methods=["GET", "POST"])

@@ -80,6 +80,7 @@ ORGANISER_ROUTES = [
     ("POST", "/beheer/activiteiten/{event}/zalen", "owner", 400),
     ("GET", "/beheer/activiteiten/{event}/zalen/{room}", "owner", 200),
     ("POST", "/beheer/activiteiten/{event}/zalen/{room}", "owner", 302),
+    ("GET", "/beheer/activiteiten/{event}/zalen/deurbordjes.pdf", "owner", 200),
     ("GET", "/beheer/sprekers", "organiser", 200),
     ("POST", "/beheer/sprekers", "organiser", 400),
     ("GET", "/beheer/sprekers/{speaker}", "owner", 200),  # the organisers of an event they speak at
