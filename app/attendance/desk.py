@@ -138,6 +138,14 @@ def desk_list(event: Event, session: Session | None = None, locale: str = "nl") 
     """Everyone the desk may meet, sorted by name. For the event: at the event is whoever
     was checked in to it or to any of its sessions."""
     registrations = registrations_at(event, session)
+    # At a workshop's door someone may have a place in another one: found by searching,
+    # marked, and not counted as expected here.
+    elsewhere: set[int] = set()
+    if session is not None and session.kind == SessionKind.WORKSHOP:
+        others = [r for r in registrations_at(event, None)
+                  if r.status == RegistrationStatus.CONFIRMED and r.id not in {x.id for x in registrations}]  # fmt: skip
+        elsewhere = {r.id for r in others}
+        registrations = registrations + others
     standing = _standing(event)
     here: dict[int, CheckIn] = {}
     walked_in: set[int] = set()
@@ -155,16 +163,19 @@ def desk_list(event: Event, session: Session | None = None, locale: str = "nl") 
             "organisation": registration.organisation,
             "status": registration.status,
             "walk_in": registration.id in walked_in,
+            "elsewhere": registration.id in elsewhere,
             "workshops": workshops.get(registration.id, []),
             "codes": codes.get(registration.id, []),
             **_presence(here.get(registration.id), locale),
         })  # fmt: skip
-    with_place = [p for p in people if p["status"] == RegistrationStatus.CONFIRMED]
+    with_place = [
+        p for p in people if p["status"] == RegistrationStatus.CONFIRMED and not p["elsewhere"]
+    ]
     counts = {
         "present": sum(p["present"] for p in with_place),
         "expected": len(with_place),
         "walk_ins": sum(p["walk_in"] for p in with_place),
-        "waiting": len(people) - len(with_place),
+        "waiting": sum(p["status"] == RegistrationStatus.WAITLISTED for p in people),
     }
     return DeskList(event, session, people, counts,
                     registration_services.seats_left(event))  # fmt: skip

@@ -286,3 +286,44 @@ def test_the_lock_holds_when_two_scans_meet_between_reading_and_writing(today, l
     assert sum("Al aangemeld om" in body for _, body in answers) == 4
     db.session.expire_all()
     assert standing(anna.id) == 1
+
+
+def test_at_a_workshop_door_someone_from_another_workshop_is_found_but_not_expected(
+    themadag_for_desk, client, auth
+):
+    event, sessions, owner, people = themadag_for_desk
+    auth.login(owner.email)
+    state = client.get(f"/balie/{event.id}/stand.json?sessie={sessions['wonen'].id}").get_json()
+    by_name = {p["name"]: p for p in state["people"]}
+    assert by_name["Wonen Eén"]["elsewhere"] is False
+    assert by_name["Geld Eén"]["elsewhere"] is True  # found by a search, marked
+    assert state["counts"]["expected"] == 1
+    answer = client.post(f"/balie/{event.id}/acties", json={"actions": [{
+        "id": "wonen-door-1", "action": "in", "registration": by_name["Geld Eén"]["id"],
+        "session": sessions["wonen"].id}]}).get_json()  # fmt: skip
+    assert answer["results"][0]["status"] == "stored"  # they may sit in on it after all
+
+
+@pytest.fixture
+def themadag_for_desk(make_event, make_user, register):
+    from app.agenda import choices
+    from app.agenda import services as agenda
+    from app.programme import services as programme
+
+    owner = make_user()
+    event = make_event(
+        owner=owner, kind="themadag", status="draft", starts_in=timedelta(hours=2), hours=6
+    )
+    sessions = {
+        name: agenda.add_session(event, {"kind": "workshop", "title": name.title(),
+                                         "starts_at": event.starts_at, "ends_at": event.starts_at + timedelta(hours=1)})
+        for name in ("wonen", "geld")
+    }  # fmt: skip
+    programme.publish_event(event)
+    db.session.commit()
+    people = {}
+    for name, workshop in (("Wonen Eén", "wonen"), ("Geld Eén", "geld")):
+        people[name] = register(event, name)
+        choices.choose_workshops(people[name], [sessions[workshop].id])
+        db.session.commit()
+    return event, sessions, owner, people

@@ -109,12 +109,13 @@ export function createDesk(config, texts) {
   }
 
   function counts(list) {
-    const withPlace = list.filter((p) => p.status === "confirmed");
+    // Someone with a place in another workshop is not expected at this one's door.
+    const withPlace = list.filter((p) => p.status === "confirmed" && !p.elsewhere);
     return {
       present: withPlace.filter((p) => p.present).length,
       expected: withPlace.length,
       walkIns: server ? server.counts.walk_ins : 0,
-      waiting: list.length - withPlace.length,
+      waiting: list.filter((p) => p.status === "waitlisted").length,
     };
   }
 

@@ -116,7 +116,8 @@ function updateRow(row, person) {
   row.tags.textContent = "";
   if (waitlisted) { row.tags.append(element("span", "tag tag-waitlist", texts.waitlisted)); }
   if (person.walk_in) { row.tags.append(element("span", "tag", texts.walkIn)); }
-  show(row.tags, waitlisted || person.walk_in);
+  if (person.elsewhere) { row.tags.append(element("span", "tag", texts.elsewhere)); }
+  show(row.tags, waitlisted || person.walk_in || person.elsewhere);
   row.workshops.textContent = (person.workshops || []).join(" · ");
   show(row.workshops, Boolean(row.workshops.textContent));
   row.note.textContent = person.note ? `✕ ${person.note}` : "";
@@ -126,7 +127,7 @@ function updateRow(row, person) {
 
 function matches(person, words) {
   if (notIn.checked && person.present && !touched.has(person.id)) { return false; }
-  if (!words.length) { return true; }
+  if (!words.length) { return !person.elsewhere; } // other workshops' people: by search only
   person.folded ??= fold(`${person.name} ${person.organisation || ""}`);
   return words.every((word) => person.folded.includes(word));
 }
