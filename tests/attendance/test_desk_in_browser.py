@@ -144,6 +144,12 @@ def test_check_ins_made_offline_arrive_once(page, live_server, desk_day):
         expect(row(page, name).locator(".person-status")).to_contain_text("Wacht op verbinding")
     expect(banner).to_have_text("Geen verbinding — 3 aanmeldingen wachten")
     expect(page.locator("#desk-counts")).to_contain_text("3 / 6 binnen")
+    # The walk-in form needs the server: offline the desk says so and stays on the list.
+    said = []
+    page.once("dialog", lambda dialog: (said.append(dialog.message), dialog.accept()))
+    list_url = page.url
+    page.get_by_role("link", name="Binnenloper aanmelden").click()
+    assert said and "alleen met verbinding" in said[0] and page.url == list_url
     queued = page.evaluate("async () => (await import('/static/attendance/store.js')).queue.all()")
     assert sorted(a["registration"] for a in queued) == sorted(people[n].id for n in names)
     assert all(check_ins(people[n]) == [] for n in names)

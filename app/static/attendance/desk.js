@@ -300,6 +300,16 @@ export function createDesk(config, texts) {
     emit();
     window.addEventListener("online", kick);
     window.addEventListener("offline", () => { reachable = false; emit(); });
+    // A page that needs the server (the walk-in form) says so offline, instead of the
+    // browser's own error page.
+    document.querySelectorAll("a[data-needs-connection]").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        if (!navigator.onLine || !reachable) {
+          event.preventDefault();
+          window.alert(link.dataset.needsConnection);
+        }
+      });
+    });
     document.addEventListener("visibilitychange", () => { if (!document.hidden) { kick(); } });
     await cycle();
     if (!reachable && kept && kept.etag !== etag) {
