@@ -38,7 +38,7 @@ def make_app():
 
 def sample(kind: str):
     """The content and look of a typical certificate; `kind` picks the images (none/png/svg)."""
-    from app.certificates.pdf import CertificateContent, Look, PointsLine, SessionLine
+    from app.certificates.content import CertificateContent, Look, PointsLine, SessionLine
 
     programme = [
         ("09.30–10.15", "Opening en keynote: de wijk als leeromgeving"),

@@ -12,8 +12,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.certificates.attendance import parse_moment
+from app.certificates.content import CertificateContent, Look, PointsLine, SessionLine
 from app.certificates.models import Certificate, CertificateLook
-from app.certificates.pdf import CertificateContent, Look, PointsLine, SessionLine, certificate_pdf
+from app.certificates.pdf import certificate_pdf
 from app.extensions import db
 from app.links import external_url
 from app.timezones import format_clock, format_day, format_period

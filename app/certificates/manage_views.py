@@ -202,7 +202,8 @@ def appearance():
 @admin_required
 def sample():
     """A certificate with made-up content in the current look: to see it before anyone gets one."""
-    from app.certificates.pdf import CertificateContent, PointsLine, SessionLine, certificate_pdf
+    from app.certificates.content import CertificateContent, PointsLine, SessionLine
+    from app.certificates.pdf import certificate_pdf
 
     content = CertificateContent(
         language="nl", holder_name="Zoë IJsselmuiden", register_numbers=[("Registerplein", "461012345")],

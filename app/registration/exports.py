@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
-from app.registration import services
+from app.registration import listing
 from app.registration.questions import questions_for
 from app.timezones import to_local
 
@@ -34,7 +34,7 @@ def registration_rows(event) -> list[list]:
     header += [q.text for q in questions]
     header += [_("Nieuwsbrief"), _("Foto's"), _("Aangemeld op")]
     rows = [header]
-    for r in services.registrations_for(event):
+    for r in listing.registrations_for(event):
         row = [r.name, r.participant.email, str(_STATUS[r.status]), r.waitlist_position or "",
                r.organisation, r.function, *[r.register_numbers.get(reg, "") for reg in registers]]  # fmt: skip
         if event.catering:

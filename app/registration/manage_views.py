@@ -10,7 +10,7 @@ from app.activity import services as activity
 from app.extensions import db
 from app.forms import render_form
 from app.programme import services as programme
-from app.registration import exports, messages, services
+from app.registration import exports, listing, messages, services
 from app.registration import questions as event_questions
 from app.registration.forms import MessageForm, MoveForm, QuestionForm
 from app.registration.models import RegistrationStatus
@@ -33,7 +33,7 @@ def registrations(event_id: int):
     return render_template(
         "registration/manage/list.html",
         event=event,
-        registrations=services.registrations_for(event, status or None, search),
+        registrations=listing.registrations_for(event, status or None, search),
         counts=services.status_counts(event),
         seats_left=services.seats_left(event),
         status=status,
@@ -45,7 +45,7 @@ def registrations(event_id: int):
 @bp.route("/aanmeldingen/<int:registration_id>/annuleren", methods=["POST"])
 @organiser_required
 def cancel(registration_id: int):
-    registration = services.managed_registration(current_user, registration_id)
+    registration = listing.managed_registration(current_user, registration_id)
     activity.cancel_registration(registration.id, by="organiser")
     db.session.commit()
     flash(_("Aanmelding geannuleerd."), "success")
@@ -55,7 +55,7 @@ def cancel(registration_id: int):
 @bp.route("/aanmeldingen/<int:registration_id>/plaats-geven", methods=["POST"])
 @organiser_required
 def promote(registration_id: int):
-    registration = services.managed_registration(current_user, registration_id)
+    registration = listing.managed_registration(current_user, registration_id)
     services.promote_by_hand(registration.id)
     db.session.commit()
     flash(_("Deze persoon heeft nu een plaats en krijgt bericht."), "success")
@@ -65,7 +65,7 @@ def promote(registration_id: int):
 @bp.route("/aanmeldingen/<int:registration_id>/verplaatsen", methods=["POST"])
 @organiser_required
 def move(registration_id: int):
-    registration = services.managed_registration(current_user, registration_id)
+    registration = listing.managed_registration(current_user, registration_id)
     form = MoveForm()
     if not form.validate():
         flash(_("Geef een plaats op de wachtlijst op (1 of hoger)."), "error")

@@ -22,17 +22,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from app.certificates.pdf import (
-    BOTTOM,
-    MARGIN,
-    TOP,
-    CertificateContent,
-    Look,
-    PointsLine,
-    SessionLine,
-    certificate_pages,
-    certificate_pdf,
-)
+from app.certificates.content import CertificateContent, Look, PointsLine, SessionLine
+from app.certificates.pdf import BOTTOM, MARGIN, TOP, certificate_pages, certificate_pdf
 from app.printing import SANS, fit_unbroken
 from tests.certificates.test_look import SVG_LOGO, png, signature_png
 

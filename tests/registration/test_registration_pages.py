@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.programme import services as programme
-from app.registration import questions, services
+from app.registration import listing, questions
 from app.registration.models import Registration
 
 FORM = {"name": "Anna de Vries", "email": "anna@example.org", "organisation": "Wijkteam Oost",
@@ -168,7 +168,7 @@ def test_organiser_cancels_promotes_and_moves(client, organiser_with_event):
     event = organiser_with_event
     people = {r.participant.name: r for r in registrations()}
     client.post(f"/beheer/aanmeldingen/{people['Cas'].id}/verplaatsen", data={"position": "1"})
-    assert [r.participant.name for r in services.registrations_for(event, "waitlisted")] == [
+    assert [r.participant.name for r in listing.registrations_for(event, "waitlisted")] == [
         "Cas",
         "Bram",
     ]
