@@ -142,8 +142,9 @@ def desk_list(event: Event, session: Session | None = None, locale: str = "nl") 
     # marked, and not counted as expected here.
     elsewhere: set[int] = set()
     if session is not None and session.kind == SessionKind.WORKSHOP:
+        here_already = {r.id for r in registrations}
         others = [r for r in registrations_at(event, None)
-                  if r.status == RegistrationStatus.CONFIRMED and r.id not in {x.id for x in registrations}]  # fmt: skip
+                  if r.status == RegistrationStatus.CONFIRMED and r.id not in here_already]  # fmt: skip
         elsewhere = {r.id for r in others}
         registrations = registrations + others
     standing = _standing(event)

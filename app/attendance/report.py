@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
-from app.agenda.models import Session
+from app.agenda.models import ChoiceStatus, Session, SessionChoice, SessionKind
 from app.attendance.desk import desk_sessions, registrations_at
 from app.attendance.models import CheckIn, CheckInMethod
 from app.extensions import db
@@ -66,11 +66,29 @@ def presence(event: Event, session: Session | None = None) -> list[PresenceRow]:
 
 
 def per_session(event: Event) -> list[SessionPresence]:
-    return [
-        SessionPresence(s, sum(row.present for row in rows), len(rows))
-        for s in desk_sessions(event)
-        for rows in [presence(event, s)]
-    ]
+    """Present / expected per session, from three reads whatever the number of sessions."""
+    confirmed = set(db.session.scalars(sa.select(Registration.id).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)))  # fmt: skip
+    chosen: dict[int, set[int]] = {}
+    for session_id, registration_id in db.session.execute(
+        sa.select(SessionChoice.session_id, SessionChoice.registration_id).join(Session)
+        .where(Session.event_id == event.id, SessionChoice.status == ChoiceStatus.CONFIRMED)):  # fmt: skip
+        chosen.setdefault(session_id, set()).add(registration_id)
+    here: dict[int, set[int]] = {}
+    for check_in in _standing(event):
+        if check_in.session_id is not None:
+            here.setdefault(check_in.session_id, set()).add(check_in.registration_id)
+    result = []
+    for session in desk_sessions(event):
+        expected = (
+            confirmed & chosen.get(session.id, set())
+            if session.kind == SessionKind.WORKSHOP
+            else confirmed
+        )
+        result.append(
+            SessionPresence(session, len(expected & here.get(session.id, set())), len(expected))
+        )
+    return result
 
 
 def _local(moment: datetime | None):

@@ -97,6 +97,13 @@ def ensure_check_in_open(event: Event, now: datetime | None = None) -> None:
         raise StateConflict(_l("Inchecken kan vanaf een dag voor het begin."))
 
 
+def ensure_of_event(event: Event, registration_id: int) -> None:
+    """A desk acts only on its own event's people (an id from another event is a 404)."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise NotFoundHere(_l("Deze persoon hoort niet bij deze activiteit."))
+
+
 # --- checking in ---------------------------------------------------------------------------
 
 

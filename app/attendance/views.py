@@ -135,7 +135,7 @@ def _action_result(event, action) -> dict:
         return {"id": client_id if isinstance(client_id, str) else None, "status": "refused",
                 "message": _("Onleesbare actie.")}  # fmt: skip
     try:
-        _belongs(event, registration_id)
+        services.ensure_of_event(event, registration_id)
         if kind == "in":
             outcome = services.check_in(registration_id, current_user, session_id=session_id,
                                         method=method, client_id=client_id,
@@ -150,14 +150,6 @@ def _action_result(event, action) -> dict:
         db.session.rollback()
         return {"id": client_id, "status": "refused", "message": str(refused.description)}
     return {"id": client_id, "status": status}
-
-
-def _belongs(event, registration_id: int) -> None:
-    from app.registration.models import Registration
-
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        raise NotFoundHere(_("Deze persoon hoort niet bij deze activiteit."))
 
 
 @bp.route("/<int:event_id>/acties", methods=["POST"])
@@ -304,7 +296,7 @@ def give_place(event_id: int, registration_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        _belongs(event, registration_id)
+        services.ensure_of_event(event, registration_id)
         registration = services.give_place(registration_id, current_user)
         db.session.commit()
         flash(_("%(name)s heeft een plaats.", name=registration.name), "success")

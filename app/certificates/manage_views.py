@@ -44,7 +44,7 @@ def _confirmed_form() -> None:
 def overview(event_id: int):
     event = programme.managed_event(current_user, event_id)
     present = attendance.event_attendance(event)
-    certificates = {c.registration_id: c for c in _event_certificates(event)}
+    certificates = {c.registration_id: c for c in services.event_certificates(event)}
     return render_template(
         "certificates/manage/overview.html",
         event=event,
@@ -55,15 +55,6 @@ def overview(event_id: int):
         zip_job=jobs.latest(event, JobKind.ZIP),
         form=ConfirmForm(),
     )
-
-
-def _event_certificates(event):
-    import sqlalchemy as sa
-
-    from app.certificates.models import Certificate
-
-    return db.session.scalars(sa.select(Certificate).where(Certificate.event_id == event.id)
-                              .order_by(Certificate.id)).all()  # fmt: skip
 
 
 @bp.route("/activiteiten/<int:event_id>/certificaten/<int:registration_id>/uren", methods=["POST"])

@@ -46,6 +46,12 @@ def current_certificate(registration_id: int) -> Certificate | None:
     )
 
 
+def event_certificates(event: Event) -> list[Certificate]:
+    """Every certificate of the event, oldest first (so a registration's newest wins in a map)."""
+    return list(db.session.scalars(
+        sa.select(Certificate).where(Certificate.event_id == event.id).order_by(Certificate.id)))  # fmt: skip
+
+
 def _unique_number() -> str:
     while True:  # 31^8 numbers: a clash is all but impossible, never mind twice
         number = new_number()

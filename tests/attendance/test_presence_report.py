@@ -44,6 +44,7 @@ def test_presence_per_event_and_workshop_in_the_page_and_exports(make_event, mak
     auth.login(owner.email)
     page = client.get(f"/beheer/activiteiten/{event.id}/aanwezigheid").get_data(as_text=True)
     assert "2 van 3 aanwezig" in page and "1 binnenloper" in page
+    assert "Geld</a>: 1 van 1" in page  # per session: present / with a place in it
     workshop_page = client.get(f"/beheer/activiteiten/{event.id}/aanwezigheid?sessie={workshop.id}")
     assert "1 van 1 aanwezig" in workshop_page.get_data(as_text=True)
 
