@@ -151,3 +151,7 @@ class BoundedDecimalField(DecimalField):
         if isinstance(self.data, decimal.Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError(self.gettext(_NOT_A_DECIMAL))
+
+
+class ConfirmForm(Form):
+    """A button that posts (CSRF only): check in, undo, give a place, send, revoke."""

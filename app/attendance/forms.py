@@ -24,7 +24,3 @@ def walk_in_form(rondes, counts, language: str):
     for name, field in workshop_fields(rondes, counts, False, language):
         setattr(EventWalkInForm, name, field)
     return EventWalkInForm()
-
-
-class ConfirmForm(Form):
-    """A button that posts (CSRF only): check in, undo, give a place."""

@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from app.accounts.permissions import organiser_required
 from app.attendance import codes, desk, printables, report, services
-from app.attendance.forms import ConfirmForm
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.programme import services as programme
 from app.registration import exports
 from app.timezones import format_day, format_period

@@ -26,10 +26,11 @@ from app.accounts.permissions import desk_required
 from app.agenda.forms import chosen_session_ids
 from app.agenda.reading import event_rondes, workshop_counts
 from app.attendance import codes, desk, services
-from app.attendance.forms import ConfirmForm, walk_in_form
+from app.attendance.forms import walk_in_form
 from app.attendance.models import CheckInMethod
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db, login_manager
+from app.forms import ConfirmForm
 from app.links import personal_page
 from app.programme import lifecycle
 from app.registration.services import RegistrationDetails

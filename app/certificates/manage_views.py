@@ -19,11 +19,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import admin_required, organiser_required
-from app.attendance.forms import ConfirmForm
 from app.certificates import attendance, documents, jobs, look, services
 from app.certificates.models import CertificateJob, CertificateLook, JobKind
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.programme import services as programme
 from app.registration.models import Registration
 
