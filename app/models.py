@@ -3,9 +3,11 @@
 from app.accounts.models import Role, User  # noqa: F401
 from app.agenda.models import (  # noqa: F401
     AgendaChange,
+    AgendaRelease,
     Room,
     Session,
     SessionChoice,
+    SessionDraft,
     Speaker,
     SpeakerEdit,
 )

@@ -1,5 +1,6 @@
-"""Changes to a published agenda: recorded (what, before, after, when, by whom), shown on the
-event page, and announced to the people they affect in one summary per batch."""
+"""Changes to a published agenda: recorded (what, before, after, when, by whom) by a release
+(releases.py) or a rescheduled event, shown on the event page, and announced to the people
+they affect in one mail per batch."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from app.registration.models import Registration, RegistrationStatus
 from app.timezones import utcnow
 
 
-def describe(session: Session) -> dict:
-    """What a change record keeps of a session: enough to say what it was."""
+def describe(session) -> dict:
+    """What a change record keeps of a session (or a working-copy item): everything the public
+    sees of it, so that two equal descriptions mean nothing visible changed."""
     return {
         "title": session.title,
         "starts_at": session.starts_at.isoformat(),
@@ -25,6 +27,9 @@ def describe(session: Session) -> dict:
         "room": session.room.name if session.room else None,
         "kind": session.kind,
         "status": session.status,
+        "speakers": [s.name for s in sorted(session.speakers, key=lambda s: (s.name, s.id))],
+        "capacity": session.capacity,
+        "description": session.description,
     }
 
 
@@ -53,12 +58,22 @@ def pending_changes(event: Event) -> list[AgendaChange]:
     return [c for c in changes_for(event) if c.notified_at is None]
 
 
-def announce_changes(event: Event) -> int:
-    """Send one summary per affected registrant for all changes not yet announced: everyone
-    with a place for plenary sessions and breaks, those who chose it for a workshop.
+def _concerns(change: AgendaChange, mine: set[int]) -> bool:
+    """Plenary sessions and breaks (before or after the change) concern everyone with a place;
+    a workshop those who chose it or wait for it."""
+    kinds = {side.get("kind") for side in (change.before, change.after) if side}
+    if change.session_id is None or (kinds - {SessionKind.WORKSHOP}):
+        return True
+    return change.session_id in mine
 
-    Exactly once, also when pressed twice at once: the event's lock is taken before the
-    pending changes are read, so a second run waits and then finds nothing pending."""
+
+def announce_changes(event: Event, chosen: dict[int, set[int]] | None = None) -> int:
+    """Send one summary per affected registrant for all changes not yet announced. `chosen`:
+    the workshop choices as they were before the changes (a cancelled workshop's choices are
+    gone by now, its choosers are still to be told).
+
+    Exactly once, also when run twice at once: the event's lock is taken before the pending
+    changes are read, so a second run waits and then finds nothing pending."""
     event = lock_row(Event, event.id)
     changes = list(reversed(pending_changes(event)))
     if not changes:
@@ -73,12 +88,11 @@ def announce_changes(event: Event) -> int:
             .options(so.joinedload(Registration.participant))
         )
     )
-    chosen = choices_by_registration(event)
+    chosen = choices_by_registration(event) if chosen is None else chosen
     sent = 0
     for registration in registrations:
         mine = chosen.get(registration.id, set())
-        relevant = [c for c in changes if c.session is None or c.session.kind != SessionKind.WORKSHOP
-                    or c.session_id in mine]  # fmt: skip
+        relevant = [c for c in changes if _concerns(c, mine)]
         if relevant:
             notifications.agenda_changed(registration, relevant)
             sent += 1

@@ -103,9 +103,10 @@ def release_all(registration: Registration) -> None:
         _release(choice)
 
 
-def end_choices(session: Session) -> int:
+def end_choices(session: Session, tell: bool = True) -> int:
     """A workshop is cancelled (or is no longer a workshop): its choices and its waiting list
-    end, and each person is told once that they may choose another workshop of that ronde."""
+    end, and each person is told once that they may choose another workshop of that ronde
+    (`tell=False`: by the caller, in a mail of its own)."""
     if not session.event.is_draft and not lifecycle.places_may_move(session.event):
         return 0  # started or over: who was in it stays on record (attendance, certificates)
     choices = list(
@@ -115,7 +116,7 @@ def end_choices(session: Session) -> int:
             .options(so.joinedload(SessionChoice.registration))
         )
     )
-    tell = lifecycle.places_may_move(session.event)
+    tell = tell and lifecycle.places_may_move(session.event)
     for choice in choices:
         registration = choice.registration
         db.session.delete(choice)

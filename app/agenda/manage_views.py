@@ -1,252 +1,33 @@
-"""Organisers: the timetable editor (a grid for the mouse and keyboard, and plain forms for
-everything), rooms, speakers, announcing changes, attendance lists and the room overview."""
+"""Organisers: rooms and their door signs, speakers, and attendance lists. The timetable
+editor and releases are in editor_views.py, on the same blueprint."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
-from wtforms.fields.choices import SelectChoice as Choice
 
 from app.accounts.permissions import organiser_required
 from app.agenda import services
 from app.agenda import speakers as speaker_rules
-from app.agenda.changes import announce_changes, pending_changes
 from app.agenda.door_signs import SignEvent, door_signs_pdf, signs_for
-from app.agenda.forms import RoomForm, SessionForm, SpeakerForm
+from app.agenda.forms import RoomForm, SpeakerForm
 from app.agenda.models import SessionKind
-from app.agenda.notifications import change_text
 from app.agenda.public import attendance
-from app.errors import DomainError, NotFoundHere, StaleEdit
+from app.errors import NotFoundHere
 from app.extensions import db
-from app.forms import accepted, render_form, seen_version
+from app.forms import accepted, render_form
 from app.programme import services as programme
 from app.registration.exports import as_xlsx
-from app.timezones import NonexistentLocalTime, format_day, from_local, to_local
+from app.timezones import format_day
 
 bp = Blueprint("agenda_manage", __name__, url_prefix="/beheer")
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
 
-def _editor(event_id: int, *, lock: bool = False):
-    return programme.managed_event(current_user, event_id, lock=lock)
-
-
-def _session_form(event, session=None) -> SessionForm:
-    form = SessionForm(obj=session)
-    form.room_id.choices = [Choice("", _("Geen zaal"))] + [
-        Choice(str(r.id), r.name) for r in services.event_rooms(event)
-    ]
-    form.speakers.choices = [Choice(s.id, s.name + (f" ({s.organisation})" if s.organisation else ""))
-                             for s in services.all_speakers()]  # fmt: skip
-    if not form.is_submitted():
-        if session is not None:
-            form.room_id.data = session.room_id
-            form.speakers.data = [s.id for s in session.speakers]
-        else:
-            start = to_local(event.starts_at).replace(tzinfo=None)
-            form.starts_at.data = form.starts_at.data or start
-    return form
-
-
-def state(event) -> dict:
-    """Everything the timetable grid shows, from the same services as the pages."""
-    sessions = services.event_sessions(event)
-    found = services.conflicts(event, sessions)
-    in_conflict = {i for c in found for i in c.session_ids if c.severity == "error"}
-    return {
-        "event": {
-            "id": event.id,
-            "starts_at": to_local(event.starts_at).strftime(LOCAL),
-            "ends_at": to_local(event.ends_at).strftime(LOCAL),
-            "published": event.is_published,
-        },  # fmt: skip
-        "rooms": [
-            {"id": r.id, "name": r.name, "capacity": r.capacity}
-            for r in services.event_rooms(event)
-        ],
-        "sessions": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "kind": s.kind,
-                "room_id": s.room_id,
-                "starts_at": to_local(s.starts_at).strftime(LOCAL),
-                "ends_at": to_local(s.ends_at).strftime(LOCAL),
-                "cancelled": s.is_cancelled,
-                "version": s.version,
-                "conflict": s.id in in_conflict,
-                "edit_url": url_for(".edit_session", event_id=event.id, session_id=s.id),
-                "move_url": url_for(".move_session", event_id=event.id, session_id=s.id),
-            }  # fmt: skip
-            for s in sessions
-        ],
-        "conflicts": [c.as_json() for c in found],
-        "pending_changes": len(pending_changes(event)),
-    }
-
-
-@bp.route("/activiteiten/<int:event_id>/programma")
-@organiser_required
-def editor(event_id: int):
-    event = _editor(event_id)
-    sessions = services.event_sessions(event)
-    return render_template(
-        "agenda/editor.html",
-        event=event,
-        sessions=sessions,
-        rooms=services.event_rooms(event),
-        conflicts=services.conflicts(event, sessions),
-        pending=pending_changes(event),
-        change_text=change_text,
-    )
-
-
-@bp.route("/activiteiten/<int:event_id>/programma.json")
-@organiser_required
-def editor_state(event_id: int):
-    return jsonify(state(_editor(event_id)))
-
-
-def _parse_local(value) -> datetime:
-    try:
-        return from_local(datetime.strptime(str(value)[:20], LOCAL))
-    except (ValueError, OverflowError, NonexistentLocalTime):
-        raise DomainError(_("Ongeldige tijd: %(value)s", value=str(value)[:20])) from None
-
-
-def _small_int(value, message: str) -> int:
-    """An id or version from JSON: a whole number a database column can hold."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise DomainError(message)
-    try:
-        number = int(value)
-    except ValueError:
-        raise DomainError(message) from None
-    if not 0 < number < 2**31:
-        raise DomainError(message)
-    return number
-
-
-def _move_request() -> tuple[datetime, datetime, int | None, int | None]:
-    """The body of a drag: {"starts_at", "ends_at", "room_id", "version"}, nothing else."""
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # nested thousands deep: `silent` only covers ValueError
-        data = None
-    if not isinstance(data, dict):
-        raise DomainError(_("Verwacht een JSON-object met starts_at, ends_at en room_id."))
-    starts_at, ends_at = _parse_local(data.get("starts_at")), _parse_local(data.get("ends_at"))
-    if ends_at <= starts_at:
-        raise DomainError(_("Het einde ligt na het begin."))
-    room_id = data.get("room_id")
-    room_id = None if room_id in (None, "") else _small_int(room_id, _("Onbekende zaal."))
-    version = data.get("version")
-    version = None if version is None else _small_int(version, _("Ongeldige versie."))
-    return starts_at, ends_at, room_id, version
-
-
-@bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>/verplaatsen", methods=["POST"])
-@organiser_required
-def move_session(event_id: int, session_id: int):
-    """The grid's drag, resize and arrow keys: JSON in, the new state out. CSRF is checked on
-    this POST like on every other (the X-CSRFToken header). A move made on an older state
-    than the stored one is refused with 409 and the current state, never merged."""
-    event = _editor(event_id)
-    session = services.session_of(event, session_id)
-    starts_at, ends_at, room_id, version = _move_request()
-    try:
-        services.move_session(session, starts_at, ends_at, room_id, by=current_user,
-                              seen_version=version)  # fmt: skip
-        db.session.commit()
-    except (StaleEdit, StaleDataError) as stale:
-        db.session.rollback()
-        message = (
-            stale.description if isinstance(stale, StaleEdit) else str(StaleEdit().description)
-        )
-        current = _editor(event_id)
-        return jsonify({"error": str(message), "code": 409, "state": state(current)}), 409
-    return jsonify(state(event))
-
-
-@bp.route("/activiteiten/<int:event_id>/programma/nieuw", methods=["GET", "POST"])
-@organiser_required
-def new_session(event_id: int):
-    event = _editor(event_id)
-    form = _session_form(event)
-    if form.validate_on_submit():
-        services.add_session(
-            event, form.details(), services.speakers_by_id(form.speakers.data), by=current_user
-        )
-        db.session.commit()
-        flash(_("Programmaonderdeel toegevoegd."), "success")
-        return redirect(url_for(".editor", event_id=event.id))
-    return render_form("agenda/session_form.html", form, event=event, session=None)
-
-
-@bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>", methods=["GET", "POST"])
-@organiser_required
-def edit_session(event_id: int, session_id: int):
-    event = _editor(event_id)
-    session = services.session_of(event, session_id)
-    form = _session_form(event, session)
-    if form.validate_on_submit():
-        try:
-            services.update_session(session, form.details(), services.speakers_by_id(form.speakers.data),
-                                    by=current_user, seen_version=seen_version())  # fmt: skip
-            db.session.commit()
-        except (StaleEdit, StaleDataError):
-            return _stale_session_form(event_id, session_id)
-        flash(_("Wijzigingen opgeslagen."), "success")
-        return redirect(url_for(".editor", event_id=event.id))
-    return render_form("agenda/session_form.html", form, event=event, session=session)
-
-
-def _stale_session_form(event_id: int, session_id: int):
-    """Someone else saved first: show the form again with what is stored now."""
-    db.session.rollback()
-    event = _editor(event_id)
-    session = services.session_of(event, session_id)
-    form = SessionForm(formdata=None, obj=session)
-    form.room_id.choices = _session_form(event, session).room_id.choices
-    form.speakers.choices = _session_form(event, session).speakers.choices
-    form.room_id.data, form.speakers.data = session.room_id, [s.id for s in session.speakers]
-    flash(str(StaleEdit().description), "error")
-    return render_template("agenda/session_form.html", form=form, event=event, session=session), 409
-
-
-@bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>/schrappen", methods=["POST"])
-@organiser_required
-def cancel_session(event_id: int, session_id: int):
-    event = _editor(event_id)
-    services.cancel_session(services.session_of(event, session_id), by=current_user)
-    db.session.commit()
-    flash(_("Programmaonderdeel geschrapt."), "success")
-    return redirect(url_for(".editor", event_id=event.id))
-
-
-@bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>/verwijderen", methods=["POST"])
-@organiser_required
-def delete_session(event_id: int, session_id: int):
-    event = _editor(event_id)
-    services.delete_session(services.session_of(event, session_id))
-    db.session.commit()
-    flash(_("Programmaonderdeel verwijderd."), "success")
-    return redirect(url_for(".editor", event_id=event.id))
-
-
-@bp.route("/activiteiten/<int:event_id>/programma/wijzigingen-versturen", methods=["POST"])
-@organiser_required
-def announce(event_id: int):
-    event = _editor(event_id)
-    sent = announce_changes(event)
-    db.session.commit()
-    flash(_("Wijzigingen verstuurd aan %(n)d personen.", n=sent), "success")
-    return redirect(url_for(".editor", event_id=event.id))
+def _editor(event_id: int):
+    return programme.managed_event(current_user, event_id)
 
 
 @bp.route("/activiteiten/<int:event_id>/zalen", methods=["GET", "POST"])
@@ -339,3 +120,23 @@ def attendance_list(event_id: int, session_id: int, kind: str = "html"):
                         headers={"Content-Disposition": f'attachment; filename="deelnemers-{session.id}.xlsx"'})  # fmt: skip
     return render_template("agenda/attendance.html", event=event, session=session, people=people,
                            is_workshop=session.kind == SessionKind.WORKSHOP)  # fmt: skip
+
+
+@bp.route("/sprekers.json", methods=["POST"])
+@organiser_required
+def add_speaker_json():
+    """The session form's "new speaker" dialog: the speaker is added without leaving the form
+    (or losing what was typed in it). Form-encoded, CSRF-checked like every POST."""
+    form = SpeakerForm()
+    if not form.validate_on_submit():
+        errors = [f"{form[name].label.text}: {message}" for name, messages in form.errors.items()
+                  for message in messages]  # fmt: skip
+        return jsonify({"error": " ".join(errors), "code": 400}), 400
+    speaker = speaker_rules.save_speaker(form.data, by=current_user)
+    db.session.commit()
+    label = speaker.name + (f" ({speaker.organisation})" if speaker.organisation else "")
+    return jsonify({"id": speaker.id, "name": speaker.name, "label": label}), 201
+
+
+# The editor's routes live beside these, on this blueprint.
+from app.agenda import editor_views  # noqa: E402, F401

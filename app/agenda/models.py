@@ -196,5 +196,74 @@ class AgendaChange(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     notified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The release that made this change public; none for changes made outside the working
+    # copy (a rescheduled event moves the whole agenda at once).
+    release_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("agenda_releases.id", ondelete="CASCADE"), index=True
+    )
 
     session: so.Mapped[Session | None] = so.relationship()
+
+
+class AgendaRelease(db.Model):
+    """A version of a published agenda made public at once, with what changed since the last
+    (its AgendaChange lines). Version 1 is the agenda as first published; releases count on."""
+
+    __tablename__ = "agenda_releases"
+    __table_args__ = (sa.UniqueConstraint("event_id", "number", name="uq_agenda_releases_event_number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    number: so.Mapped[int] = so.mapped_column()
+    note: so.Mapped[str] = so.mapped_column(sa.String(1000), default="")
+    released_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    released_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    mailed: so.Mapped[int] = so.mapped_column(default=0)  # people told of this release
+
+    lines: so.Mapped[list[AgendaChange]] = so.relationship(
+        order_by="AgendaChange.id", viewonly=True
+    )
+
+
+class SessionDraft(db.Model):
+    """A session as the working copy of a published agenda has it: what organisers see in the
+    editor and nobody else does until a release. `session_id` empty: new in the working copy.
+    Holds every field, not a delta, so the summary is a plain comparison with the session."""
+
+    __tablename__ = "session_drafts"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
+        sa.CheckConstraint("kind IN ('plenary', 'workshop', 'break')", name="kind_known"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    session_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="CASCADE"), unique=True
+    )
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default=SessionKind.WORKSHOP)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    room_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("rooms.id", ondelete="SET NULL"))
+    capacity: so.Mapped[int | None] = so.mapped_column()
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=SessionStatus.SCHEDULED)
+    speaker_ids: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    # Counted on from the session's version, by hand under the event's lock, so the editor's
+    # optimistic check sees one increasing number whether or not a draft exists.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    session: so.Mapped[Session | None] = so.relationship()
+    room: so.Mapped[Room | None] = so.relationship()

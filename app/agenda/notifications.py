@@ -3,11 +3,13 @@ of changes to the agenda (one mail per batch, with the updated calendar)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from app.mail.services import MailContent
 from app.registration.notifications import facts, greeting, manage_action, queue_for
-from app.timezones import format_period
+from app.timezones import format_clock, format_day, format_period
 
 
 def _when(session, language: str) -> str:
@@ -115,23 +117,54 @@ def chosen_workshops(outcome, has_rondes: bool, has_place: bool):
     return more
 
 
-def change_text(change, language: str) -> str:
-    """One change in a line of prose, for the mail and the event page's 'Wijzigingen'."""
-    title = change.after.get("title") or change.before.get("title", "")
-    session = change.session
-    when = _when(session, language) if session is not None else ""
-    room = change.after.get("room")
-    if change.what == "rescheduled":
+def _times(side: dict, language: str, with_day: bool = False) -> str:
+    starts, ends = (datetime.fromisoformat(side[k]) for k in ("starts_at", "ends_at"))
+    day = f"{format_day(starts, language)} " if with_day else ""
+    return f"{day}{format_clock(starts, language)}–{format_clock(ends, language)}"
+
+
+def _kind_name(kind: str) -> str:
+    return {"plenary": _("plenair"), "workshop": _("workshop"), "break": _("pauze")}.get(kind, kind)
+
+
+def difference_text(what: str, before: dict, after: dict, language: str) -> str:
+    """A session's net change in one line: 'Het gesprek over geld: 11.55–13.10 → 12.10–13.25'."""
+    title = after.get("title") or before.get("title", "")
+    if what == "rescheduled":
         return _("De activiteit is verplaatst; het hele programma schuift mee.")
-    if change.what == "cancelled":
-        return _("Geschrapt: %(title)s", title=title)
-    if change.what == "added":
-        return _("Nieuw: %(title)s, %(when)s", title=title, when=when)
-    if change.what == "room":
-        return _("Andere zaal: %(title)s, nu in %(room)s", title=title, room=room or "—")
-    if change.what == "moved":
-        return _("Andere tijd: %(title)s, nu %(when)s", title=title, when=when)
-    return _("Gewijzigd: %(title)s", title=title)
+    if what == "added":
+        where = f", {after['room']}" if after.get("room") else ""
+        return _("Nieuw: %(title)s, %(when)s", title=title, when=_times(after, language) + where)
+    if what == "cancelled":
+        return _("Geschrapt: %(title)s (%(when)s)", title=title, when=_times(before, language))
+    if "starts_at" not in before:  # a record from before releases kept less
+        return _("Gewijzigd: %(title)s", title=title)
+    parts = []
+    if before.get("title") != after.get("title"):
+        parts.append(_("nieuwe titel (was: %(old)s)", old=before.get("title", "")))
+    if (before["starts_at"], before["ends_at"]) != (after["starts_at"], after["ends_at"]):
+        other_day = before["starts_at"][:10] != after["starts_at"][:10]
+        parts.append(f"{_times(before, language, other_day)} → {_times(after, language, other_day)}")
+    if before.get("room") != after.get("room"):
+        parts.append(f"{before.get('room') or _('geen zaal')} → {after.get('room') or _('geen zaal')}")
+    if before.get("kind") != after.get("kind"):
+        parts.append(_("nu %(kind)s", kind=_kind_name(after.get("kind", ""))))
+    if before.get("speakers", []) != after.get("speakers", []):
+        names = ", ".join(after.get("speakers", [])) or _("geen")
+        parts.append(_("sprekers: %(names)s", names=names))
+    if before.get("capacity") != after.get("capacity"):
+        parts.append(_("plaatsen: %(old)s → %(new)s", old=before.get("capacity") or "—",
+                       new=after.get("capacity") or "—"))  # fmt: skip
+    if before.get("description") != after.get("description"):
+        parts.append(_("beschrijving aangepast"))
+    if before.get("status") != after.get("status"):
+        parts.append(_("weer op het programma"))
+    return f"{title}: " + "; ".join(parts) if parts else _("Gewijzigd: %(title)s", title=title)
+
+
+def change_text(change, language: str) -> str:
+    """One recorded change in a line, for the mail and the event page's 'Wijzigingen'."""
+    return difference_text(change.what, change.before or {}, change.after or {}, language)
 
 
 def agenda_changed(registration, changes) -> None:
@@ -147,6 +180,8 @@ def agenda_changed(registration, changes) -> None:
                     title=event.title,
                 ),
                 "\n".join("• " + change_text(change, language) for change in changes),
+                *([_("Een geschrapte workshop die u had gekozen vervalt; via de link kiest u een andere workshop in die ronde.")]
+                  if any(c.what == "cancelled" and c.before.get("kind") == "workshop" for c in changes) else []),
                 facts(registration, language),
                 _("In de bijlage staan de activiteit en uw workshops, bijgewerkt voor uw agenda."),
             ],

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from app.agenda import rules
 from app.agenda.models import (
     AgendaChange,
+    AgendaRelease,
     ChoiceStatus,
     Session,
     SessionChoice,
@@ -18,6 +19,7 @@ from app.agenda.models import (
     Speaker,
 )
 from app.agenda.reading import changes_for, event_sessions, workshop_counts
+from app.agenda.releases import releases_of
 from app.extensions import db
 from app.programme.models import Event
 from app.registration.models import Registration, RegistrationStatus
@@ -30,8 +32,9 @@ class PublicAgenda:
     items: list  # ("session", Session) or ("ronde", number, Ronde)
     rondes: list[rules.Ronde]
     counts: dict[int, dict[str, int]]
-    changes: list[AgendaChange]
+    changes: list[AgendaChange]  # outside any release: a rescheduled event, older records
     cancelled: list[Session]
+    releases: list[AgendaRelease] = None
     speakers: list[Speaker] = None
 
     def __post_init__(self):
@@ -46,7 +49,8 @@ class PublicAgenda:
 
 
 def public_agenda(event: Event) -> PublicAgenda:
-    """Built from three queries (sessions with rooms and speakers, choice counts, changes),
+    """Built from a few queries (sessions with rooms and speakers, choice counts, changes,
+    releases with their lines),
     whatever the number of sessions."""
     sessions = event_sessions(event)
     scheduled = [s for s in sessions if not s.is_cancelled]
@@ -61,9 +65,10 @@ def public_agenda(event: Event) -> PublicAgenda:
                 items.append(("ronde", number, ronde))
         else:
             items.append(("session", session))
-    changes = changes_for(event) if sessions else []
+    changes = [c for c in changes_for(event) if c.release_id is None] if sessions else []
     return PublicAgenda(items, rondes, workshop_counts(event) if rondes else {}, changes,
-                        [s for s in sessions if s.is_cancelled])  # fmt: skip
+                        [s for s in sessions if s.is_cancelled],
+                        releases_of(event) if sessions else [])  # fmt: skip
 
 
 def attendance(session: Session) -> list[tuple[Registration, bool]]:

@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.agenda import changes, choices
-from app.agenda.models import AgendaChange, Room, Session, SessionStatus, Speaker
+from app.agenda.models import (
+    AgendaChange,
+    AgendaRelease,
+    Room,
+    Session,
+    SessionDraft,
+    SessionStatus,
+    Speaker,
+)
 from app.agenda.reading import (  # noqa: F401  (the editor's reading, in one import)
     all_speakers,
     conflicts,
@@ -56,25 +64,19 @@ def add_session(event: Event, details: dict, speakers: list[Speaker] = (), by=No
     session.speakers = list(speakers)
     db.session.add(session)
     db.session.flush()
-    changes.record(event, session, "added", {}, changes.describe(session), by)
-    db.session.flush()
     return session
 
 
-def _what_changed(before: dict, after: dict) -> str:
-    if (before["starts_at"], before["ends_at"]) != (after["starts_at"], after["ends_at"]):
-        return "moved"
-    return "room" if before["room"] != after["room"] else "changed"
-
-
 def update_session(session: Session, details: dict, speakers: list[Speaker] | None = None,
-                   by=None, seen_version: int | None = None) -> Session:  # fmt: skip
-    """An organiser's edit, made on the state of `seen_version`. A workshop that stops being
-    one ends its choices; a capacity that grows goes to the first waiting."""
+                   by=None, seen_version: int | None = None, tell: bool = True) -> Session:  # fmt: skip
+    """An edit made on the state of `seen_version` (by the editor on a draft, by a release on a
+    published agenda — working.py decides). A workshop that stops being one ends its choices;
+    a capacity that grows goes to the first waiting. `tell`: mail those whose choice ends
+    (a release tells them in its own mail instead)."""
     event = lock_row(Event, session.event_id)
     _editable(event)
     ensure_current(session, seen_version)
-    before, was_workshop = changes.describe(session), session.is_workshop
+    was_workshop = session.is_workshop
     if "room_id" in details:
         session.room = _room_for(event, details["room_id"])
     for field in SESSION_FIELDS:
@@ -82,12 +84,9 @@ def update_session(session: Session, details: dict, speakers: list[Speaker] | No
             setattr(session, field, details[field])
     if speakers is not None:
         session.speakers = list(speakers)
-    after = changes.describe(session)
-    if before != after:  # recorded before the flush: one UPDATE, one new version per edit
-        changes.record(event, session, _what_changed(before, after), before, after, by)
     db.session.flush()
     if was_workshop and not session.is_workshop:
-        choices.end_choices(session)
+        choices.end_choices(session, tell=tell)
     choices.promote_workshop_waitlist(session)
     return session
 
@@ -101,19 +100,17 @@ def move_session(session: Session, starts_at: datetime, ends_at: datetime, room_
     )  # fmt: skip
 
 
-def cancel_session(session: Session, by=None) -> Session:
+def cancel_session(session: Session, by=None, tell: bool = True) -> Session:
     """Struck from the agenda; it stays visible as cancelled. A cancelled workshop's choices
     and waiting list end, and those people may choose another workshop of the ronde."""
     event = lock_row(Event, session.event_id)
     _editable(event)
     if session.is_cancelled:
         raise StateConflict(_l("Dit programmaonderdeel is al geschrapt."))
-    before = changes.describe(session)
     session.status = SessionStatus.CANCELLED
     session.cancelled_at = utcnow()  # calendar feeds keep it, as cancelled, for 30 days
-    changes.record(event, session, "cancelled", before, changes.describe(session), by)
     db.session.flush()
-    choices.end_choices(session)
+    choices.end_choices(session, tell=tell)
     db.session.flush()
     return session
 
@@ -138,7 +135,8 @@ def delete_agenda(event: Event) -> None:
         db.session.delete(session)
     for room in event_rooms(event):
         db.session.delete(room)
-    db.session.execute(sa.delete(AgendaChange).where(AgendaChange.event_id == event.id))
+    for model in (SessionDraft, AgendaChange, AgendaRelease):
+        db.session.execute(sa.delete(model).where(model.event_id == event.id))
     db.session.flush()
 
 
@@ -170,6 +168,9 @@ def shift_agenda(event: Event, shift: timedelta, by=None) -> int:
         session.ends_at += shift
         if event.is_published:
             session.ical_sequence += 1
+    for draft in db.session.scalars(sa.select(SessionDraft).where(SessionDraft.event_id == event.id)):
+        draft.starts_at += shift  # the working copy moves along
+        draft.ends_at += shift
     db.session.flush()
     if sessions:
         changes.record(event, None, "rescheduled", {}, {"shift_minutes": shift / timedelta(minutes=1)},

@@ -161,8 +161,13 @@ def test_attendance_list_for_workshop_leaders_on_screen_and_as_xlsx(client, them
 
 
 def test_public_agenda_shows_changes_under_wijzigingen(client, themadag):
+    from app.agenda import releases, working
+
     event, s, owner = themadag()
-    agenda.update_session(s["slot"], {"room_id": s["geld"].room_id}, by=owner)
+    working.edit(event, str(s["slot"].id), {"room_id": s["geld"].room_id}, by=owner)
+    db.session.commit()
+    assert "Wijzigingen" not in client.get(f"/activiteiten/{event.slug}").get_data(as_text=True)
+    releases.publish(event, by=owner)
     db.session.commit()
     html = client.get(f"/activiteiten/{event.slug}").get_data(as_text=True)
-    assert "Wijzigingen" in html and "Andere zaal: Slot, nu in Zaal 1.14" in html
+    assert "Wijzigingen" in html and "Slot: Aula → Zaal 1.14" in html

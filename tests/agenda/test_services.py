@@ -4,9 +4,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.activity import services as activity
-from app.agenda import changes, choices, reading, speakers
+from app.agenda import choices, reading, speakers
 from app.agenda import services as agenda
-from app.agenda.models import AgendaChange, SessionChoice
+from app.agenda.models import SessionChoice
 from app.errors import DomainError, StateConflict
 from app.extensions import db
 from app.registration import questions
@@ -103,62 +103,6 @@ def test_a_session_outside_its_event_is_a_conflict(themadag):
     event, s, _owner = themadag(status="draft")
     agenda.update_session(s["slot"], {"ends_at": event.ends_at + timedelta(minutes=5)})
     assert [c.rule for c in agenda.conflicts(event)] == ["outside_event"]
-
-
-def test_changes_to_a_published_agenda_are_recorded_drafts_are_not(themadag):
-    draft, ds, _ = themadag(status="draft")
-    agenda.update_session(ds["slot"], {"title": "Anders"})
-    event, s, owner = themadag()
-    agenda.move_session(s["slot"], s["slot"].starts_at + timedelta(minutes=30),
-                        s["slot"].ends_at + timedelta(minutes=30), s["slot"].room_id, by=owner)  # fmt: skip
-    agenda.cancel_session(s["geld"], by=owner)
-    agenda.add_session(event, {"kind": "break", "title": "Thee", "starts_at": event.starts_at,
-                               "ends_at": event.starts_at + timedelta(minutes=15)}, by=owner)  # fmt: skip
-    db.session.commit()
-    changes = db.session.scalars(sa.select(AgendaChange).order_by(AgendaChange.id)).all()
-    assert [(c.event_id, c.what) for c in changes] == [
-        (event.id, "moved"),
-        (event.id, "cancelled"),
-        (event.id, "added"),
-    ]
-    assert (
-        changes[0].changed_by_id == owner.id
-        and changes[0].before["starts_at"] != changes[0].after["starts_at"]
-    )
-    assert s["slot"].ical_sequence == 1
-
-
-def test_one_summary_mail_per_person_for_a_batch_of_changes(themadag, register, mailbox):
-    from icalendar import Calendar
-
-    event, s, owner = themadag()
-    anna, bram = register(event, "Anna"), register(event, "Bram")
-    choices.choose_workshops(anna, [s["wonen"].id])
-    choices.choose_workshops(bram, [s["geld"].id])
-    db.session.commit()
-    for _drag in range(3):  # three drags of the same session: one batch
-        agenda.move_session(s["wonen"], s["wonen"].starts_at + timedelta(minutes=5),
-                            s["wonen"].ends_at + timedelta(minutes=5), s["wonen"].room_id, by=owner)  # fmt: skip
-    db.session.commit()
-    mailbox.clear()
-    assert changes.announce_changes(event) == 1  # only Anna chose Wonen
-    db.session.commit()
-    [mail] = mailbox.wait_for(1)
-    assert mail["To"] == "anna@example.org" and mail["Subject"].startswith("Programma gewijzigd")
-    text = mail.get_body(preferencelist=("plain",)).get_content()
-    assert text.count("Andere tijd: Wonen") == 3
-    calendar_part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
-    entries = Calendar.from_ical(calendar_part.get_content()).walk("VEVENT")
-    # One entry: the event for Anna, her workshop (at its new time) in its description.
-    [entry] = entries
-    assert str(entry["UID"]) == f"registration-{anna.id}@kennisagenda.test"
-    assert "Wonen" in str(entry["DESCRIPTION"]) and "(" in str(entry["DESCRIPTION"])
-    assert changes.announce_changes(event) == 0  # nothing left to tell
-
-    agenda.cancel_session(s["slot"], by=owner)  # a plenary change reaches everyone with a place
-    db.session.commit()
-    mailbox.clear()
-    assert changes.announce_changes(event) == 2
 
 
 def test_rondes_of_the_event(themadag):

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.agenda import choices
-from app.agenda import services as agenda
+from app.agenda import choices, releases, working
 from app.extensions import db
 from app.programme import services as programme
 from tests.calendar.conftest import entries, utc
@@ -133,8 +132,11 @@ def test_moving_a_session_raises_sequence_and_last_modified_in_every_feed(
     }
     before = {path: _sequence(_fetch(client, path), uid) for path, uid in watched.items()}
     time.sleep(1)  # LAST-MODIFIED counts whole seconds
-    agenda.move_session(wonen, wonen.starts_at + timedelta(minutes=30),
-                        wonen.ends_at + timedelta(minutes=30), wonen.room_id)  # fmt: skip
+    working.move(summer, str(wonen.id), wonen.starts_at + timedelta(minutes=30),
+                 wonen.ends_at + timedelta(minutes=30), wonen.room_id)  # fmt: skip
+    db.session.commit()
+    assert {path: _sequence(_fetch(client, path), uid) for path, uid in watched.items()} == before
+    releases.publish(summer)  # only a release reaches the feeds
     db.session.commit()
     for path, uid in watched.items():
         body = _fetch(client, path)
@@ -179,7 +181,8 @@ def test_a_cancelled_event_stays_30_days_as_cancelled_then_leaves(
 
 def test_a_cancelled_session_stays_in_the_event_feed_30_days(client, season, monkeypatch):
     _theme, _winter, summer, sessions, _anna = season
-    agenda.cancel_session(sessions["geld"])
+    working.cancel(summer, str(sessions["geld"].id))
+    releases.publish(summer)
     db.session.commit()
     path, uid = f"/kalender/activiteit/{summer.slug}.ics", f"session-{sessions['geld'].id}@{HOST}"
     entry = entries(_fetch(client, path))[uid]

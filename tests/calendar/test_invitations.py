@@ -5,7 +5,7 @@ vobject and ical.js."""
 import time
 
 from app.activity import services as activity
-from app.agenda import services as agenda
+from app.agenda import releases, working
 from app.extensions import db
 from app.programme import services as programme
 from app.registration.services import RegistrationDetails
@@ -130,23 +130,20 @@ def test_a_moved_or_cancelled_workshop_updates_the_entry(app, mailbox, themadag)
     anna = _register(event, "Anna", [sessions["wonen"].id])
     _text, first = invitation(_one_mail(mailbox, "anna@example.org"))
     wonen = sessions["wonen"]
-    agenda.move_session(
-        wonen,
-        wonen.starts_at + (wonen.ends_at - wonen.starts_at),
-        wonen.ends_at + (wonen.ends_at - wonen.starts_at),
-        wonen.room_id,
-        by=owner,
-    )
-    db.session.commit()
-    from app.agenda import changes
-
-    changes.announce_changes(event)
+    length = wonen.ends_at - wonen.starts_at
+    working.move(event, str(wonen.id), wonen.starts_at + length, wonen.ends_at + length,
+                 wonen.room_id, by=owner)  # fmt: skip
+    releases.publish(event, by=owner)
     db.session.commit()
     _text, moved = invitation(_one_mail(mailbox, "anna@example.org", "Programma gewijzigd"))
     assert moved["uid"] == first["uid"] and moved["sequence"] > first["sequence"]
-    agenda.cancel_session(wonen, by=owner)
+    working.cancel(event, str(wonen.id), by=owner)
+    releases.publish(event, by=owner)
     db.session.commit()
-    _text, cancelled = invitation(_one_mail(mailbox, "anna@example.org", "Workshop geschrapt"))
+    mail = _one_mail(mailbox, "anna@example.org", "Programma gewijzigd")
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "Geschrapt: Wonen" in body and "andere workshop" in body
+    _text, cancelled = invitation(mail)
     assert cancelled["uid"] == first["uid"] and cancelled["sequence"] > moved["sequence"]
     assert cancelled["status"] == "CONFIRMED"  # the day itself still stands
     assert "Wonen" not in cancelled["description"]
