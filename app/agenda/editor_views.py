@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -63,6 +64,7 @@ def state(event) -> dict:
     items = working.items(event)
     found = services.conflicts(event, items)
     in_conflict = {str(i) for c in found for i in c.session_ids if c.severity == "error"}
+    summary = _summary(event, items)
     return {
         "event": {
             "id": event.id,
@@ -78,10 +80,18 @@ def state(event) -> dict:
         ],  # fmt: skip
         "sessions": [_item_json(event, item, in_conflict) for item in items],
         "conflicts": [dict(c.as_json(), sessions=[str(i) for i in c.session_ids]) for c in found],
-        "changes": len(releases.differences(event, items))
-        if working.uses_working_copy(event)
-        else 0,
+        "changes": len(summary),
+        "summary": summary,
     }
+
+
+def _summary(event, items) -> list[str]:
+    """The working copy's differences from the release, as the editor's panel lists them."""
+    if not working.uses_working_copy(event):
+        return []
+    language = str(get_locale())
+    return [difference_text(d.what, d.before, d.after, language)
+            for d in releases.differences(event, items)]  # fmt: skip
 
 
 def _editor_page(event, refused=None, status: int = 200):
@@ -300,7 +310,7 @@ def publish(event_id: int):
             db.session.rollback()
             return _editor_page(_editor(event_id), refused=refusal.conflicts, status=409)
         db.session.commit()
-        flash(_("Versie %(n)d gepubliceerd; %(sent)d personen krijgen bericht.",
+        flash(_("Versie %(n)d gepubliceerd; berichten verstuurd: %(sent)d.",
                 n=release.number, sent=release.mailed), "success")  # fmt: skip
         return redirect(url_for(".editor", event_id=event.id))
     return render_form("agenda/publish.html", form, event=event,

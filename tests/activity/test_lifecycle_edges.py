@@ -344,14 +344,18 @@ def test_a_longer_day_does_not_move_the_agenda(themadag):
     assert s["wonen"].starts_at == before
 
 
-def test_a_workshop_that_becomes_plenary_is_recorded_and_told_as_such(themadag, register):
-    from app.agenda.changes import pending_changes
+def test_a_workshop_that_becomes_plenary_is_released_and_told_as_such(themadag, register):
+    from app.agenda import releases, working
 
     event, s, anna, bram = _workshop_full_with_one_waiting(themadag, register)
-    agenda.update_session(s["wonen"], {"kind": "plenary"})
+    working.edit(event, str(s["wonen"].id), {"kind": "plenary"})
+    release = releases.publish(event)
     db.session.commit()
-    assert [c.what for c in pending_changes(event)] == ["changed"]
-    assert all("geen workshop meer" in m.text_body for m in mails("workshop_cancelled"))
+    assert [c.what for c in release.lines] == ["changed"]
+    assert mails("workshop_cancelled") == []  # the release's one mail says it instead
+    told = mails("agenda_changed")
+    assert len(told) == release.mailed and all("Wonen: nu plenair" in m.text_body for m in told)
+    assert db.session.scalars(sa.select(SessionChoice)).all() == []
 
 
 def test_links_to_cancel_or_choose_on_a_cancelled_event_explain_instead_of_offering(
