@@ -51,11 +51,21 @@ def _item_json(event, item, in_conflict: set) -> dict:
         "move_url": url_for(".move_session", event_id=event.id, session_id=item.key),
         "attendance_url": (url_for(".attendance_list", event_id=event.id, session_id=released.id)
                            if released is not None else None),
-        "remove_url": None if item.is_cancelled else url_for(
-            ".delete_session" if event.is_draft or item.is_new else ".cancel_session",
-            event_id=event.id, session_id=item.key),
-        "remove_label": _("Verwijderen") if event.is_draft or item.is_new else _("Schrappen"),
+        **_removal(event, item),
     }  # fmt: skip
+
+
+def _removal(event, item) -> dict:
+    """The list's one action that takes a session off (or back on) the agenda."""
+    if item.is_cancelled:
+        if working.restorable(item):
+            return {"remove_url": url_for(".restore_session", event_id=event.id, session_id=item.key),
+                    "remove_label": _("Terugzetten")}  # fmt: skip
+        return {"remove_url": None, "remove_label": ""}
+    deletes = event.is_draft or item.is_new
+    return {"remove_url": url_for(".delete_session" if deletes else ".cancel_session",
+                                  event_id=event.id, session_id=item.key),
+            "remove_label": _("Verwijderen") if deletes else _("Schrappen")}  # fmt: skip
 
 
 def state(event) -> dict:

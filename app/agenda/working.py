@@ -223,11 +223,20 @@ def cancel(event: Event, key: str, by=None) -> None:
     db.session.flush()
 
 
+def restorable(item: Item) -> bool:
+    """Cancelled in the working copy only: the release still has it."""
+    return (
+        item.draft is not None
+        and item.is_cancelled
+        and not (item.session and item.session.is_cancelled)
+    )
+
+
 def restore(event: Event, key: str) -> None:
     """Undo a cancellation that is still only in the working copy."""
     event = _locked(event)
     item = item_of(event, key)
-    if item.draft is None or not item.is_cancelled or (item.session and item.session.is_cancelled):
+    if not restorable(item):
         raise StateConflict(_l("Alleen een schrapping die nog niet is gepubliceerd kan terug."))
     item.draft.status, item.draft.version = SessionStatus.SCHEDULED, item.draft.version + 1
     db.session.flush()

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.agenda import choices
-from app.agenda import services as agenda
 from app.agenda.models import Session, SessionChoice
 from app.extensions import db
 from app.registration.tokens import issue_manage_token

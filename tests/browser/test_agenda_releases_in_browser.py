@@ -105,6 +105,8 @@ def test_thirteen_presses_and_a_drag_stay_in_the_working_copy_until_one_release(
     page.screenshot(path=ARTEFACTS / "agenda-editor-clash-1280.png", full_page=True)
 
     assert programme_text(visitor, public_url) == before  # nobody else sees any of it
+    lines = page.locator("#working-lines li")  # the panel follows the grid, no reload
+    assert lines.count() == 2 and "13.00–14.15 → 11.55–13.10" in lines.all_inner_texts()[0] + lines.all_inner_texts()[1]
 
     page.get_by_role("link", name="Wijzigingen publiceren").click()
     refusal = page.locator("#publiceren-geweigerd")

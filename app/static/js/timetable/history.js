@@ -1,0 +1,44 @@
+/* Kennisagenda timetable editor, part 4 of 5: undo and redo. Each entry is one move, resize
+ * or room change of one session: where it was (before) and where it went (after). Undo sends
+ * the session back to `before`, redo to `after`, each with the version the state shows then;
+ * a new change clears the redo stack. */
+(function () {
+  "use strict";
+
+  var T = window.Timetable;
+
+  T.History = function () {
+    this.done = [];
+    this.undone = [];
+  };
+
+  T.History.prototype.record = function (id, before, after) {
+    this.done.push({ id: String(id), before: before, after: after });
+    this.undone.length = 0;
+  };
+
+  T.History.prototype.canUndo = function () { return this.done.length > 0; };
+  T.History.prototype.canRedo = function () { return this.undone.length > 0; };
+  T.History.prototype.nextUndo = function () { return this.done[this.done.length - 1] || null; };
+  T.History.prototype.nextRedo = function () { return this.undone[this.undone.length - 1] || null; };
+
+  /* After the server answered an undo: applied, it moves to the redo stack. Refused as
+   * impossible (400, or the session is gone), it is dropped so it cannot block the stack;
+   * refused as stale (409) it stays, to be tried again on the state now shown. */
+  T.History.prototype.afterUndo = function (outcome) {
+    if (outcome === "applied") { this.undone.push(this.done.pop()); } else if (outcome === "impossible") { this.done.pop(); }
+  };
+
+  T.History.prototype.afterRedo = function (outcome) {
+    if (outcome === "applied") { this.done.push(this.undone.pop()); } else if (outcome === "impossible") { this.undone.pop(); }
+  };
+
+  // Where a session is, in the terms of an entry.
+  T.position = function (session) {
+    return { start: session.start, end: session.end, room: session.room };
+  };
+
+  T.samePosition = function (a, b) {
+    return a.start === b.start && a.end === b.end && a.room === b.room;
+  };
+})();
