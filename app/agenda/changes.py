@@ -67,10 +67,10 @@ def _concerns(change: AgendaChange, mine: set[int]) -> bool:
     return change.session_id in mine
 
 
-def announce_changes(event: Event, chosen: dict[int, set[int]] | None = None) -> int:
+def announce_changes(event: Event, chosen: dict[int, set[int]] | None = None, note: str = "") -> int:
     """Send one summary per affected registrant for all changes not yet announced. `chosen`:
     the workshop choices as they were before the changes (a cancelled workshop's choices are
-    gone by now, its choosers are still to be told).
+    gone by now, its choosers are still to be told). `note`: the release's, said in the mail.
 
     Exactly once, also when run twice at once: the event's lock is taken before the pending
     changes are read, so a second run waits and then finds nothing pending."""
@@ -94,7 +94,7 @@ def announce_changes(event: Event, chosen: dict[int, set[int]] | None = None) ->
         mine = chosen.get(registration.id, set())
         relevant = [c for c in changes if _concerns(c, mine)]
         if relevant:
-            notifications.agenda_changed(registration, relevant)
+            notifications.agenda_changed(registration, relevant, note)
             sent += 1
     now = utcnow()
     for change in changes:

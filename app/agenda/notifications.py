@@ -167,7 +167,7 @@ def change_text(change, language: str) -> str:
     return difference_text(change.what, change.before or {}, change.after or {}, language)
 
 
-def agenda_changed(registration, changes) -> None:
+def agenda_changed(registration, changes, note: str = "") -> None:
     event = registration.event
 
     def compose(language):
@@ -180,6 +180,7 @@ def agenda_changed(registration, changes) -> None:
                     title=event.title,
                 ),
                 "\n".join("• " + change_text(change, language) for change in changes),
+                *([note] if note else []),
                 *([_("Een geschrapte workshop die u had gekozen vervalt; via de link kiest u een andere workshop in die ronde.")]
                   if any(c.what == "cancelled" and c.before.get("kind") == "workshop" for c in changes) else []),
                 facts(registration, language),

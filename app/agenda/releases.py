@@ -144,7 +144,7 @@ def publish(event: Event, note: str = "", by=None) -> AgendaRelease:
             before=difference.before, after=difference.after, changed_by_id=getattr(by, "id", None),
         ))  # fmt: skip
     working.discard(event)
-    release.mailed = changes.announce_changes(event, chosen)
+    release.mailed = changes.announce_changes(event, chosen, release.note)
     db.session.flush()
     return release
 

@@ -128,6 +128,9 @@ def test_publishing_switches_everything_at_once_and_mails_each_affected_person_o
     new = [m for m in mails() if m.id not in sent]
     assert sorted(m.registration_id for m in new) == sorted([anna.id, bram.id])  # Cas: nothing
     assert {m.kind for m in new} == {"agenda_changed"}  # no separate "workshop cancelled" mail
+    assert all("Zaalwissel" in m.text_body for m in new)  # the release's note is in the mail
+    [to_bram] = [m for m in new if m.registration_id == bram.id]
+    assert "Geschrapt: Geld" in to_bram.text_body and "andere workshop" in to_bram.text_body
     assert db.session.scalars(sa.select(SessionDraft)).all() == []
     wonen = db.session.get(Session, s["wonen"].id)
     assert wonen.starts_at == wonen_was + 3 * FIVE and wonen.ical_sequence == 1
