@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.agenda import editor_views  # noqa: F401  (the editor's routes, on agenda_manage_bp)
     from app.agenda.manage_views import bp as agenda_manage_bp
     from app.agenda.views import bp as agenda_bp
     from app.api.views import bp as api_bp

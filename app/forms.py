@@ -55,7 +55,7 @@ def seen_version() -> int | None:
     """The version of the record the posted form showed (its hidden `version` field), for
     optimistic concurrency; None for a form without one."""
     value = request.form.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 11 else None
 
 
 def accepted(form: FlaskForm, field: str, save) -> bool:

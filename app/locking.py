@@ -33,9 +33,11 @@ class LockOrderError(RuntimeError):
     """A lock was asked for after the transaction had already changed something unflushed."""
 
 
-def lock_row(model, row_id: int):
+def lock_row(model, row_id: int, *, fresh: bool = False):
     """Lock `model`'s row `row_id` for the rest of the transaction and return it, fresh from
-    the database. Call it before changing anything in the transaction."""
+    the database. Call it before changing anything in the transaction. `fresh`: also forget
+    every object read before the lock — a decision under the lock must not rest on what an
+    edit it waited for has changed since (the row lock refreshes only its own row)."""
     session = db.session()  # the request's own Session, not the scoped proxy
     held = session.info.setdefault("locked_rows", set())
     if (model.__tablename__, row_id) in held:
@@ -47,6 +49,8 @@ def lock_row(model, row_id: int):
         # Touch nothing: every column that would change on update is set to itself.
         unchanged = {c: c for c in table.c if c.onupdate is not None or c.primary_key}
         session.execute(table.update().where(table.c.id == row_id).values(unchanged))
+    if fresh:
+        session.expire_all()
     query = (
         sa.select(model)
         .where(model.id == row_id)

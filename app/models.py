@@ -10,6 +10,7 @@ from app.agenda.models import (  # noqa: F401
     SessionDraft,
     Speaker,
     SpeakerEdit,
+    WorkingCopy,
 )
 from app.attendance.models import CheckIn, CheckInCode  # noqa: F401
 from app.calendar.models import FeedToken  # noqa: F401

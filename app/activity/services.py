@@ -12,6 +12,7 @@ from datetime import datetime
 
 from app.agenda import choices as agenda_choices
 from app.agenda import notifications as agenda_notifications
+from app.agenda import releases
 from app.agenda import services as agenda
 from app.agenda.reading import event_rondes, publish_blockers
 from app.errors import NotFoundHere
@@ -61,7 +62,10 @@ def may_unpublish(event: Event) -> bool:
 
 def unpublish_event(event: Event) -> Event:
     event = lock_row(Event, event.id)
-    return programme.unpublish_event(event, has_registrations=registration.has_registrations(event))
+    pending = releases.differences(event)
+    programme.unpublish_event(event, has_registrations=registration.has_registrations(event))
+    releases.absorb(event, pending)
+    return event
 
 
 def cancel_event(event: Event) -> Event:

@@ -58,9 +58,9 @@ def _takes_places(session: Session) -> bool:
     )
 
 
-def promote_workshop_waitlist(session: Session) -> list[SessionChoice]:
-    """Fill a workshop's free places from the front of its waiting list, telling each person.
-    The caller holds the event's lock."""
+def promote_workshop_waitlist(session: Session, tell: bool = True) -> list[SessionChoice]:
+    """Fill a workshop's free places from the front of its waiting list, telling each person
+    (`tell=False`: the caller does, in a mail of its own). The caller holds the event's lock."""
     promoted = []
     if not _takes_places(session):
         return promoted
@@ -71,7 +71,8 @@ def promote_workshop_waitlist(session: Session) -> list[SessionChoice]:
         first.status, first.position = ChoiceStatus.CONFIRMED, None
         db.session.flush()
         WORKSHOP_WAITLIST.close_gap(session.id, 1)
-        notifications.workshop_place(first)
+        if tell:
+            notifications.workshop_place(first)
         promoted.append(first)
     return promoted
 

@@ -9,34 +9,30 @@ from datetime import datetime, timedelta
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice as Choice
 
 from app.accounts.permissions import organiser_required
-from app.agenda import changes, releases, services, working
-from app.agenda.forms import SessionForm
-from app.agenda.manage_views import bp
+from app.agenda import releases, rules, services, working
+from app.agenda.forms import ReleaseForm, SessionForm
+from app.agenda.manage_views import _editor, bp
 from app.agenda.notifications import change_text, difference_text
 from app.errors import DomainError, StaleEdit
 from app.extensions import db
-from app.forms import ConfirmForm, render_form, seen_version
-from app.programme import services as programme
+from app.forms import render_form, seen_version
 from app.timezones import NonexistentLocalTime, from_local, to_local
 
 LOCAL = "%Y-%m-%dT%H:%M"
 DEFAULT_LENGTH = timedelta(hours=1)
 
 
-def _editor(event_id: int):
-    return programme.managed_event(current_user, event_id)
-
-
 def _local(moment: datetime) -> str:
     return to_local(moment).strftime(LOCAL)
 
 
-def _item_json(event, item, in_conflict: set) -> dict:
+def _item_json(event, item, in_conflict: set, changed: set) -> dict:
     released = item.session
     return {
         "id": item.key, "title": item.title, "kind": item.kind, "room_id": item.room_id,
@@ -44,8 +40,7 @@ def _item_json(event, item, in_conflict: set) -> dict:
         "cancelled": item.is_cancelled, "version": item.version, "conflict": item.key in in_conflict,
         "outside": item.starts_at < event.starts_at or item.ends_at > event.ends_at,
         "speakers": [s.name for s in item.speakers],
-        "changed": item.draft is not None and released is not None
-                   and changes.describe(item) != changes.describe(released),
+        "changed": item.key in changed and not item.is_new,
         "new": item.is_new and working.uses_working_copy(event),
         "edit_url": url_for(".edit_session", event_id=event.id, session_id=item.key),
         "move_url": url_for(".move_session", event_id=event.id, session_id=item.key),
@@ -55,17 +50,20 @@ def _item_json(event, item, in_conflict: set) -> dict:
     }  # fmt: skip
 
 
+REMOVALS = {"delete": (".delete_session", _l("Verwijderen")), "cancel": (".cancel_session", _l("Schrappen")),
+            "restore": (".restore_session", _l("Terugzetten"))}  # fmt: skip
+
+
 def _removal(event, item) -> dict:
-    """The list's one action that takes a session off (or back on) the agenda."""
-    if item.is_cancelled:
-        if working.restorable(item):
-            return {"remove_url": url_for(".restore_session", event_id=event.id, session_id=item.key),
-                    "remove_label": _("Terugzetten")}  # fmt: skip
+    """The list's one action that takes a session off the agenda (or back on): working.py says which."""
+    action = working.removal(event, item)
+    if action is None:
         return {"remove_url": None, "remove_label": ""}
-    deletes = event.is_draft or item.is_new
-    return {"remove_url": url_for(".delete_session" if deletes else ".cancel_session",
-                                  event_id=event.id, session_id=item.key),
-            "remove_label": _("Verwijderen") if deletes else _("Schrappen")}  # fmt: skip
+    endpoint, label = REMOVALS[action]
+    return {
+        "remove_url": url_for(endpoint, event_id=event.id, session_id=item.key),
+        "remove_label": str(label),
+    }
 
 
 def state(event) -> dict:
@@ -73,8 +71,13 @@ def state(event) -> dict:
     the pages: one state, so the two cannot disagree."""
     items = working.items(event)
     found = services.conflicts(event, items)
-    in_conflict = {str(i) for c in found for i in c.session_ids if c.severity == "error"}
-    summary = _summary(event, items)
+    in_conflict = {str(i) for c in found for i in c.session_ids if c.severity == rules.ERROR}
+    found_differences = (
+        releases.differences(event, items) if working.uses_working_copy(event) else []
+    )
+    language = str(get_locale())
+    summary = [difference_text(d.what, d.before, d.after, language) for d in found_differences]
+    changed = {d.item.key for d in found_differences}
     return {
         "event": {
             "id": event.id,
@@ -88,20 +91,11 @@ def state(event) -> dict:
             {"id": r.id, "name": r.name, "capacity": r.capacity}
             for r in services.event_rooms(event)
         ],  # fmt: skip
-        "sessions": [_item_json(event, item, in_conflict) for item in items],
+        "sessions": [_item_json(event, item, in_conflict, changed) for item in items],
         "conflicts": [dict(c.as_json(), sessions=[str(i) for i in c.session_ids]) for c in found],
         "changes": len(summary),
         "summary": summary,
     }
-
-
-def _summary(event, items) -> list[str]:
-    """The working copy's differences from the release, as the editor's panel lists them."""
-    if not working.uses_working_copy(event):
-        return []
-    language = str(get_locale())
-    return [difference_text(d.what, d.before, d.after, language)
-            for d in releases.differences(event, items)]  # fmt: skip
 
 
 def _editor_page(event, refused=None, status: int = 200):
@@ -113,7 +107,7 @@ def _editor_page(event, refused=None, status: int = 200):
         differences=releases.differences(event, items) if published else [],
         releases=releases.releases_of(event) if published else [],
         version=releases.current_version(event), difference_text=difference_text,
-        change_text=change_text,
+        change_text=change_text, removal_of=lambda item: _removal(event, item),
     ), status  # fmt: skip
 
 
@@ -244,6 +238,9 @@ def new_session(event_id: int):
 def edit_session(event_id: int, session_id: str):
     event = _editor(event_id)
     item = working.item_of(event, session_id)
+    if item.is_cancelled:  # nothing to edit: say so before anyone fills in the form
+        flash(_("Dit programmaonderdeel is geschrapt; zet het eerst terug."), "error")
+        return redirect(url_for(".editor", event_id=event.id))
     form = _session_form(event, item)
     if form.validate_on_submit():
         try:
@@ -304,28 +301,33 @@ def delete_session(event_id: int, session_id: str):
 @bp.route("/activiteiten/<int:event_id>/programma/publiceren", methods=["GET", "POST"])
 @organiser_required
 def publish(event_id: int):
-    """'Wijzigingen publiceren': the summary of differences and a note, then the release. With
-    conflicts the editor itself answers, listing them."""
+    """'Wijzigingen publiceren': the summary of differences and a note, then the release of
+    exactly what was shown. With conflicts the editor itself answers, listing them."""
     event = _editor(event_id)
     releases.ensure_releasable(event)
     items = working.items(event)
     refused = releases.blockers(event, items)
     if refused:
         return _editor_page(event, refused=refused, status=409)
-    form = ConfirmForm()
+    form = ReleaseForm()
     if form.validate_on_submit():
         try:
-            release = releases.publish(event, request.form.get("note", ""), by=current_user)
+            release = releases.publish(
+                event, form.note.data or "", by=current_user, seen=form.seen.data
+            )
         except releases.ReleaseRefused as refusal:
             db.session.rollback()
             return _editor_page(_editor(event_id), refused=refusal.conflicts, status=409)
+        except (releases.SummaryChanged, releases.NothingToRelease) as moved_on:
+            db.session.rollback()
+            return _summary_page(
+                "agenda/publish.html", _editor(event_id), ReleaseForm(formdata=None), moved_on
+            )
         db.session.commit()
         flash(_("Versie %(n)d gepubliceerd; berichten verstuurd: %(sent)d.",
                 n=release.number, sent=release.mailed), "success")  # fmt: skip
         return redirect(url_for(".editor", event_id=event.id))
-    return render_form("agenda/publish.html", form, event=event,
-                       differences=releases.differences(event, items),
-                       version=releases.current_version(event), difference_text=difference_text)  # fmt: skip
+    return _summary_page("agenda/publish.html", event, form)
 
 
 @bp.route("/activiteiten/<int:event_id>/programma/verwerpen", methods=["GET", "POST"])
@@ -334,11 +336,26 @@ def discard(event_id: int):
     """'Wijzigingen verwerpen': back to the release, after saying what will be lost."""
     event = _editor(event_id)
     releases.ensure_releasable(event)
-    form = ConfirmForm()
+    form = ReleaseForm()
     if form.validate_on_submit():
-        working.discard(event)
+        try:
+            releases.discard(event, seen=form.seen.data)
+        except releases.SummaryChanged as moved_on:
+            db.session.rollback()
+            return _summary_page(
+                "agenda/discard.html", _editor(event_id), ReleaseForm(formdata=None), moved_on
+            )
         db.session.commit()
         flash(_("De werkversie is weer gelijk aan de gepubliceerde versie."), "success")
         return redirect(url_for(".editor", event_id=event.id))
-    return render_form("agenda/discard.html", form, event=event,
-                       differences=releases.differences(event), difference_text=difference_text)  # fmt: skip
+    return _summary_page("agenda/discard.html", event, form)
+
+
+def _summary_page(template: str, event, form: ReleaseForm, moved_on=None):
+    """The summary to confirm, with its fingerprint; after `moved_on` (someone changed the
+    working copy meanwhile, or published it) the new summary, said why, as a 409."""
+    found = releases.differences(event)
+    form.seen.data = releases.fingerprint(found)
+    page = render_template(template, form=form, event=event, differences=found, moved_on=moved_on,
+                           version=releases.current_version(event), difference_text=difference_text)  # fmt: skip
+    return page, 409 if moved_on is not None else (400 if form.errors else 200)

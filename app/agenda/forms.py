@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField
+from wtforms import HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
@@ -64,6 +64,17 @@ class SessionForm(Form):
             "room_id": self.room_id.data,
             "capacity": self.capacity.data,
         }
+
+
+class ReleaseForm(Form):
+    """'Wijzigingen publiceren' or 'verwerpen': what was shown (`seen`), and a note."""
+
+    note = MultiLineField(
+        _l("Toelichting bij deze versie (optioneel)"),
+        description=_l("Staat bij de wijzigingen op de website en in de e-mail."),
+        validators=[Optional(), Length(max=1000)],
+    )
+    seen = HiddenField()
 
 
 class RoomForm(Form):

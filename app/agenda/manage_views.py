@@ -23,9 +23,6 @@ from app.timezones import format_day
 
 bp = Blueprint("agenda_manage", __name__, url_prefix="/beheer")
 
-LOCAL = "%Y-%m-%dT%H:%M"
-
-
 def _editor(event_id: int):
     return programme.managed_event(current_user, event_id)
 
@@ -136,7 +133,3 @@ def add_speaker_json():
     db.session.commit()
     label = speaker.name + (f" ({speaker.organisation})" if speaker.organisation else "")
     return jsonify({"id": speaker.id, "name": speaker.name, "label": label}), 201
-
-
-# The editor's routes live beside these, on this blueprint.
-from app.agenda import editor_views  # noqa: E402, F401

@@ -210,7 +210,9 @@ class AgendaRelease(db.Model):
     (its AgendaChange lines). Version 1 is the agenda as first published; releases count on."""
 
     __tablename__ = "agenda_releases"
-    __table_args__ = (sa.UniqueConstraint("event_id", "number", name="uq_agenda_releases_event_number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "number", name="uq_agenda_releases_event_number"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     event_id: so.Mapped[int] = so.mapped_column(
@@ -239,6 +241,7 @@ class SessionDraft(db.Model):
         sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
         sa.CheckConstraint("kind IN ('plenary', 'workshop', 'break')", name="kind_known"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -253,17 +256,28 @@ class SessionDraft(db.Model):
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    room_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("rooms.id", ondelete="SET NULL"))
+    room_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("rooms.id", ondelete="SET NULL")
+    )
     capacity: so.Mapped[int | None] = so.mapped_column()
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=SessionStatus.SCHEDULED)
     speaker_ids: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
-    # Counted on from the session's version, by hand under the event's lock, so the editor's
-    # optimistic check sees one increasing number whether or not a draft exists.
+    # From the event's WorkingCopy counter: never repeats, not even after a release or a
+    # discard, so the editor's optimistic check cannot mistake an old view for the current one.
     version: so.Mapped[int] = so.mapped_column(default=1)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    updated_by_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
 
     session: so.Mapped[Session | None] = so.relationship()
     room: so.Mapped[Room | None] = so.relationship()
+
+
+class WorkingCopy(db.Model):
+    """Per event: how many edits its working copy has seen, ever. Drafts take their versions
+    from it, above DRAFT_VERSIONS, where no session's own version ever gets."""
+
+    __tablename__ = "working_copies"
+
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    edits: so.Mapped[int] = so.mapped_column(default=0)

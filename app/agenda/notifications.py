@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.mail.services import MailContent
 from app.registration.notifications import facts, greeting, manage_action, queue_for
-from app.timezones import format_clock, format_day, format_period
+from app.timezones import format_clock, format_day, format_period, to_local
 
 
 def _when(session, language: str) -> str:
@@ -123,6 +123,11 @@ def _times(side: dict, language: str, with_day: bool = False) -> str:
     return f"{day}{format_clock(starts, language)}–{format_clock(ends, language)}"
 
 
+def _day(side: dict):
+    """The day people see it on: Amsterdam's, not UTC's (23.45 → 00.30 is another day)."""
+    return to_local(datetime.fromisoformat(side["starts_at"])).date()
+
+
 def _kind_name(kind: str) -> str:
     return {"plenary": _("plenair"), "workshop": _("workshop"), "break": _("pauze")}.get(kind, kind)
 
@@ -143,10 +148,14 @@ def difference_text(what: str, before: dict, after: dict, language: str) -> str:
     if before.get("title") != after.get("title"):
         parts.append(_("nieuwe titel (was: %(old)s)", old=before.get("title", "")))
     if (before["starts_at"], before["ends_at"]) != (after["starts_at"], after["ends_at"]):
-        other_day = before["starts_at"][:10] != after["starts_at"][:10]
-        parts.append(f"{_times(before, language, other_day)} → {_times(after, language, other_day)}")
+        other_day = _day(before) != _day(after)
+        parts.append(
+            f"{_times(before, language, other_day)} → {_times(after, language, other_day)}"
+        )
     if before.get("room") != after.get("room"):
-        parts.append(f"{before.get('room') or _('geen zaal')} → {after.get('room') or _('geen zaal')}")
+        parts.append(
+            f"{before.get('room') or _('geen zaal')} → {after.get('room') or _('geen zaal')}"
+        )
     if before.get("kind") != after.get("kind"):
         parts.append(_("nu %(kind)s", kind=_kind_name(after.get("kind", ""))))
     if before.get("speakers", []) != after.get("speakers", []):
@@ -167,26 +176,33 @@ def change_text(change, language: str) -> str:
     return difference_text(change.what, change.before or {}, change.after or {}, language)
 
 
-def agenda_changed(registration, changes, note: str = "") -> None:
+def agenda_changed(
+    registration, changes, note: str = "", placed=(), may_choose: bool = True
+) -> None:
+    """One mail for everything a release changed for this person: its lines, the release's
+    note, a workshop place it gave them, and what a cancelled workshop of theirs means."""
     event = registration.event
+    lost_workshop = may_choose and any(
+        c.what == "cancelled" and c.before.get("kind") == "workshop" for c in changes
+    )
 
     def compose(language):
+        lines = "\n".join("• " + change_text(change, language) for change in changes)
         return MailContent(
             subject=_("Programma gewijzigd: %(title)s", title=event.title),
             greeting=greeting(registration),
             paragraphs=[
-                _(
-                    "Het programma van %(title)s is gewijzigd. Dit is voor u van belang:",
-                    title=event.title,
-                ),
-                "\n".join("• " + change_text(change, language) for change in changes),
+                _("Het programma van %(title)s is gewijzigd. Dit is voor u van belang:", title=event.title),
+                lines,
                 *([note] if note else []),
+                *[_("Er is een plaats voor u vrijgekomen in de workshop %(title)s. Die plaats is nu van u.",
+                    title=title) for title in placed],
                 *([_("Een geschrapte workshop die u had gekozen vervalt; via de link kiest u een andere workshop in die ronde.")]
-                  if any(c.what == "cancelled" and c.before.get("kind") == "workshop" for c in changes) else []),
+                  if lost_workshop else []),
                 facts(registration, language),
                 _("In de bijlage staan de activiteit en uw workshops, bijgewerkt voor uw agenda."),
             ],
             action=manage_action(registration),
-        )
+        )  # fmt: skip
 
     queue_for(registration, "agenda_changed", compose, calendar_method="REQUEST")

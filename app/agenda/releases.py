@@ -6,6 +6,8 @@ affected gets one mail with their updated calendar."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,7 +15,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from app.agenda import changes, services, working
-from app.agenda.models import AgendaChange, AgendaRelease, SessionKind
+from app.agenda.models import AgendaChange, AgendaRelease, ChoiceStatus, Session, SessionChoice
 from app.agenda.reading import choices_by_registration, conflicts, workshop_counts
 from app.agenda.rules import ERROR
 from app.errors import StateConflict
@@ -22,7 +24,17 @@ from app.locking import lock_row
 from app.programme.models import Event
 from app.registration.models import Registration, RegistrationStatus
 
-FIRST_RELEASE = 2  # version 1 is the agenda as the event was first published
+
+class NothingToRelease(StateConflict):
+    def __init__(self):
+        super().__init__(_l("Er zijn geen wijzigingen om te publiceren."))
+
+
+class SummaryChanged(StateConflict):
+    """Someone changed the working copy after the summary was shown."""
+
+    def __init__(self):
+        super().__init__(_l("Intussen is de werkversie gewijzigd. Bekijk de wijzigingen opnieuw."))
 
 
 class ReleaseRefused(StateConflict):
@@ -56,11 +68,6 @@ def _what(item: working.Item, before: dict, after: dict) -> str:
     return "room" if before["room"] != after["room"] else "changed"
 
 
-def _concerns_everyone(before: dict, after: dict) -> bool:
-    """Plenary sessions and breaks are on everyone's day; a workshop only on its choosers'."""
-    return any(side and side["kind"] != SessionKind.WORKSHOP for side in (before, after))
-
-
 def differences(event: Event, current: list[working.Item] | None = None) -> list[Difference]:
     """The working copy against the release, one Difference per changed session, in time
     order, each with how many registrants it concerns."""
@@ -78,7 +85,7 @@ def differences(event: Event, current: list[working.Item] | None = None) -> list
         counts = workshop_counts(event)
         for d in found:
             mine = counts.get(d.item.id, {}) if not d.item.is_new else {}
-            d.affected = (everyone if _concerns_everyone(d.before, d.after)
+            d.affected = (everyone if changes.concerns_everyone(d.before, d.after)
                           else mine.get("confirmed", 0) + mine.get("waitlisted", 0))  # fmt: skip
     return found
 
@@ -117,11 +124,12 @@ def ensure_releasable(event: Event) -> None:
         )
 
 
-def publish(event: Event, note: str = "", by=None) -> AgendaRelease:
+def publish(event: Event, note: str = "", by=None, seen: str | None = None) -> AgendaRelease:
     """'Wijzigingen publiceren': refused while there are conflicts; otherwise a new release with
     its lines, the sessions changed, the working copy emptied and each affected registrant
-    mailed once — all in the caller's transaction, under the event's lock."""
-    event = lock_row(Event, event.id)
+    mailed once — all in the caller's transaction, under the event's lock. `seen`: the
+    fingerprint of the summary the organiser confirmed."""
+    event = lock_row(Event, event.id, fresh=True)  # what an edit it waited for saved counts
     ensure_releasable(event)
     current = working.items(event)
     refused = blockers(event, current)
@@ -129,12 +137,13 @@ def publish(event: Event, note: str = "", by=None) -> AgendaRelease:
         raise ReleaseRefused(refused)
     found = differences(event, current)
     if not found:
-        raise StateConflict(_l("Er zijn geen wijzigingen om te publiceren."))
+        raise NothingToRelease()
+    if seen is not None and seen != fingerprint(found):
+        raise SummaryChanged()
     chosen = choices_by_registration(event)  # before: a cancelled workshop's choosers count too
-    last = db.session.scalar(sa.select(sa.func.max(AgendaRelease.number))
-                             .where(AgendaRelease.event_id == event.id))  # fmt: skip
-    release = AgendaRelease(event_id=event.id, number=(last or FIRST_RELEASE - 1) + 1,
-                            note=(note or "").strip()[:1000], released_by_id=getattr(by, "id", None))  # fmt: skip
+    waiting = _waiting(event)
+    release = AgendaRelease(event_id=event.id, number=current_version(event) + 1,
+                            note=note.strip(), released_by_id=getattr(by, "id", None))  # fmt: skip
     db.session.add(release)
     db.session.flush()
     for difference in found:
@@ -144,9 +153,54 @@ def publish(event: Event, note: str = "", by=None) -> AgendaRelease:
             before=difference.before, after=difference.after, changed_by_id=getattr(by, "id", None),
         ))  # fmt: skip
     working.discard(event)
-    release.mailed = changes.announce_changes(event, chosen, release.note)
+    release.mailed = changes.announce_changes(event, chosen, release.note, _placed(event, waiting))
     db.session.flush()
     return release
+
+
+def _waiting(event: Event) -> set[tuple[int, int]]:
+    return set(map(tuple, db.session.execute(
+        sa.select(SessionChoice.registration_id, SessionChoice.session_id).join(Session)
+        .where(Session.event_id == event.id, SessionChoice.status == ChoiceStatus.WAITLISTED)
+    )))  # fmt: skip
+
+
+def _placed(event: Event, waiting: set[tuple[int, int]]) -> dict[int, list[str]]:
+    """Who the release moved up from a workshop's waiting list: told in its one mail."""
+    placed: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        sa.select(SessionChoice.registration_id, SessionChoice.session_id, Session.title).join(Session)
+        .where(Session.event_id == event.id, SessionChoice.status == ChoiceStatus.CONFIRMED)
+    )  # fmt: skip
+    for registration_id, session_id, title in rows:
+        if (registration_id, session_id) in waiting:
+            placed.setdefault(registration_id, []).append(title)
+    return placed
+
+
+def fingerprint(found: list[Difference]) -> str:
+    """What the organiser saw on the publish (or discard) page: confirming acts on exactly
+    that, not on what someone else added since."""
+    shown = [(d.item.key, d.before, d.after) for d in found]
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def discard(event: Event, seen: str | None = None) -> int:
+    """'Wijzigingen verwerpen', of exactly what the organiser was shown (`seen`)."""
+    event = lock_row(Event, event.id, fresh=True)
+    ensure_releasable(event)
+    if seen is not None and seen != fingerprint(differences(event)):
+        raise SummaryChanged()
+    return working.discard(event)
+
+
+def absorb(event: Event, found: list[Difference]) -> None:
+    """An event back to draft (nobody registered, nobody to tell): its working copy's
+    differences, read while it was still published, become the agenda itself, as a draft's
+    edits are — nothing the organiser did is lost, or resurfaces at the next publication."""
+    for difference in found:
+        _apply(event, difference.item, None)
+    working.discard(event)
 
 
 def releases_of(event: Event) -> list[AgendaRelease]:
@@ -159,6 +213,7 @@ def releases_of(event: Event) -> list[AgendaRelease]:
 
 
 def current_version(event: Event) -> int:
+    """The public agenda's version: 1 as first published, then each release's number."""
     number = db.session.scalar(sa.select(sa.func.max(AgendaRelease.number))
                                .where(AgendaRelease.event_id == event.id))  # fmt: skip
     return number or 1

@@ -4,7 +4,7 @@ or deleting) takes the event's lock and settles the places in the same transacti
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -40,7 +40,7 @@ from app.timezones import utcnow
 SESSION_FIELDS = ("kind", "title", "description", "starts_at", "ends_at", "room_id", "capacity")
 
 
-def _room_for(event: Event, room_id: int | None) -> Room | None:
+def room_for(event: Event, room_id: int | None) -> Room | None:
     if room_id is None:
         return None
     room = db.session.get(Room, room_id)
@@ -49,18 +49,18 @@ def _room_for(event: Event, room_id: int | None) -> Room | None:
     return room
 
 
-def _editable(event: Event) -> None:
+def ensure_editable(event: Event) -> None:
     if event.is_cancelled:
         raise StateConflict(_l("Een geannuleerde activiteit kan niet meer worden gewijzigd."))
 
 
 def add_session(event: Event, details: dict, speakers: list[Speaker] = (), by=None) -> Session:
-    _editable(event)
+    ensure_editable(event)
     session = Session(event_id=event.id, status=SessionStatus.SCHEDULED)
     for field in SESSION_FIELDS:
         if field in details:
             setattr(session, field, details[field])
-    session.room = _room_for(event, details.get("room_id"))
+    session.room = room_for(event, details.get("room_id"))
     session.speakers = list(speakers)
     db.session.add(session)
     db.session.flush()
@@ -74,11 +74,11 @@ def update_session(session: Session, details: dict, speakers: list[Speaker] | No
     a capacity that grows goes to the first waiting. `tell`: mail those whose choice ends
     (a release tells them in its own mail instead)."""
     event = lock_row(Event, session.event_id)
-    _editable(event)
+    ensure_editable(event)
     ensure_current(session, seen_version)
     was_workshop = session.is_workshop
     if "room_id" in details:
-        session.room = _room_for(event, details["room_id"])
+        session.room = room_for(event, details["room_id"])
     for field in SESSION_FIELDS:
         if field in details and field != "room_id":
             setattr(session, field, details[field])
@@ -87,24 +87,15 @@ def update_session(session: Session, details: dict, speakers: list[Speaker] | No
     db.session.flush()
     if was_workshop and not session.is_workshop:
         choices.end_choices(session, tell=tell)
-    choices.promote_workshop_waitlist(session)
+    choices.promote_workshop_waitlist(session, tell=tell)
     return session
-
-
-def move_session(session: Session, starts_at: datetime, ends_at: datetime, room_id: int | None,
-                 by=None, seen_version: int | None = None) -> Session:  # fmt: skip
-    """What a drag in the editor does: new times and room, the same rules as the form."""
-    return update_session(
-        session, {"starts_at": starts_at, "ends_at": ends_at, "room_id": room_id}, by=by,
-        seen_version=seen_version,
-    )  # fmt: skip
 
 
 def cancel_session(session: Session, by=None, tell: bool = True) -> Session:
     """Struck from the agenda; it stays visible as cancelled. A cancelled workshop's choices
     and waiting list end, and those people may choose another workshop of the ronde."""
     event = lock_row(Event, session.event_id)
-    _editable(event)
+    ensure_editable(event)
     if session.is_cancelled:
         raise StateConflict(_l("Dit programmaonderdeel is al geschrapt."))
     session.status = SessionStatus.CANCELLED
@@ -168,7 +159,9 @@ def shift_agenda(event: Event, shift: timedelta, by=None) -> int:
         session.ends_at += shift
         if event.is_published:
             session.ical_sequence += 1
-    for draft in db.session.scalars(sa.select(SessionDraft).where(SessionDraft.event_id == event.id)):
+    for draft in db.session.scalars(
+        sa.select(SessionDraft).where(SessionDraft.event_id == event.id)
+    ):
         draft.starts_at += shift  # the working copy moves along
         draft.ends_at += shift
     db.session.flush()

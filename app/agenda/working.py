@@ -10,20 +10,30 @@ version check below is exact."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.agenda import services
-from app.agenda.models import Room, Session, SessionDraft, SessionKind, SessionStatus, Speaker
+from app.agenda.models import (
+    Room,
+    Session,
+    SessionDraft,
+    SessionKind,
+    SessionStatus,
+    Speaker,
+    WorkingCopy,
+)
 from app.agenda.reading import event_rooms, event_sessions, speakers_by_id
 from app.errors import DomainError, NotFoundHere, StaleEdit, StateConflict
 from app.extensions import db
 from app.locking import lock_row
 from app.programme.models import Event
 
-FIELDS = ("kind", "title", "description", "starts_at", "ends_at", "room_id", "capacity", "status")
+FIELDS = (*services.SESSION_FIELDS, "status")
+DRAFT_VERSIONS = 10**9  # drafts count from here; a session's own version never gets this far
+REACH = timedelta(days=1)  # how far from the event's hours a session may be put
 
 
 @dataclass
@@ -121,17 +131,26 @@ def item_of(event: Event, key: str) -> Item:
     raise NotFoundHere()
 
 
-def _ensure_editable(event: Event) -> None:
-    if event.is_cancelled:
-        raise StateConflict(_l("Een geannuleerde activiteit kan niet meer worden gewijzigd."))
+def _next_version(event: Event) -> int:
+    """The next draft version of this event: one counter per event, bumped under its lock."""
+    counter = db.session.get(WorkingCopy, event.id)
+    if counter is None:
+        counter = WorkingCopy(event_id=event.id, edits=0)
+        db.session.add(counter)
+    counter.edits += 1
+    return DRAFT_VERSIONS + counter.edits
 
 
-def _room_checked(event: Event, room_id: int | None) -> int | None:
-    if room_id is not None:
-        room = db.session.get(Room, room_id)
-        if room is None or room.event_id != event.id:
-            raise DomainError(_l("Die zaal hoort niet bij deze activiteit."))
-    return room_id
+def _within_reach(event: Event, details: dict) -> None:
+    """A typo in a year would put a session decades away (and the editor's grid with it)."""
+    for field in ("starts_at", "ends_at"):
+        moment = details.get(field)
+        if moment is not None and not event.starts_at - REACH <= moment <= event.ends_at + REACH:
+            raise DomainError(
+                _l(
+                    "Een programmaonderdeel ligt op de dag van de activiteit (of vlak ervoor of erna)."
+                )
+            )
 
 
 def _draft_for(event: Event, item: Item) -> SessionDraft:
@@ -139,7 +158,7 @@ def _draft_for(event: Event, item: Item) -> SessionDraft:
     if item.draft is not None:
         return item.draft
     session = item.session
-    draft = SessionDraft(event_id=event.id, session_id=session.id, version=session.version,
+    draft = SessionDraft(event_id=event.id, session_id=session.id,
                          speaker_ids=[s.id for s in session.speakers],
                          **{f: getattr(session, f) for f in FIELDS})  # fmt: skip
     db.session.add(draft)
@@ -147,11 +166,10 @@ def _draft_for(event: Event, item: Item) -> SessionDraft:
 
 
 def _locked(event: Event) -> Event:
-    """The event's lock, then everything read afresh: what this transaction read before the
-    lock (a draft's version, say) may have been changed by the edit it waited for."""
-    event = lock_row(Event, event.id)
-    db.session.expire_all()
-    _ensure_editable(event)
+    """The event's lock, and everything read afresh: the edit this one waited for may have
+    changed a draft's version since."""
+    event = lock_row(Event, event.id, fresh=True)
+    services.ensure_editable(event)
     return event
 
 
@@ -162,24 +180,30 @@ def edit(event: Event, key: str, details: dict, speakers: list[Speaker] | None =
     event = _locked(event)
     item = item_of(event, key)
     if not uses_working_copy(event):
+        _within_reach(event, details)
         services.update_session(item.session, details, speakers, by=by, seen_version=seen_version)
         return item_of(event, key)
     if seen_version is not None and seen_version != item.version:
         raise StaleEdit()
     if item.is_cancelled:
-        raise StateConflict(_l("Dit programmaonderdeel is geschrapt."))
+        raise StateConflict(_l("Dit programmaonderdeel is geschrapt; zet het eerst terug."))
+    _within_reach(event, details)
     draft = _draft_for(event, item)
     if "room_id" in details:
-        draft.room_id = _room_checked(event, details["room_id"])
+        draft.room_id = _room_id(event, details["room_id"])
     for field in FIELDS:
         if field in details and field not in ("room_id", "status"):
             setattr(draft, field, details[field])
     if speakers is not None:
         draft.speaker_ids = sorted(s.id for s in speakers)
-    draft.version += 1
-    draft.updated_by_id = getattr(by, "id", None)
+    draft.version = _next_version(event)
     db.session.flush()
     return item_of(event, key)
+
+
+def _room_id(event: Event, room_id: int | None) -> int | None:
+    room = services.room_for(event, room_id)
+    return room.id if room else None
 
 
 def move(event: Event, key: str, starts_at: datetime, ends_at: datetime, room_id: int | None,
@@ -191,15 +215,15 @@ def move(event: Event, key: str, starts_at: datetime, ends_at: datetime, room_id
 
 def add(event: Event, details: dict, speakers: list[Speaker] = (), by=None) -> Item:
     event = _locked(event)
+    _within_reach(event, details)
     if not uses_working_copy(event):
         return _of_session(services.add_session(event, details, speakers, by=by))
     draft = SessionDraft(event_id=event.id, status=SessionStatus.SCHEDULED,
-                         speaker_ids=sorted(s.id for s in speakers),
-                         updated_by_id=getattr(by, "id", None))  # fmt: skip
+                         speaker_ids=sorted(s.id for s in speakers), version=_next_version(event))  # fmt: skip
     for field in FIELDS:
         if field in details and field not in ("room_id", "status"):
             setattr(draft, field, details[field])
-    draft.room_id = _room_checked(event, details.get("room_id"))
+    draft.room_id = _room_id(event, details.get("room_id"))
     db.session.add(draft)
     db.session.flush()
     return item_of(event, f"w{draft.id}")
@@ -219,7 +243,7 @@ def cancel(event: Event, key: str, by=None) -> None:
         db.session.delete(item.draft)
     else:
         draft = _draft_for(event, item)
-        draft.status, draft.version = SessionStatus.CANCELLED, draft.version + 1
+        draft.status, draft.version = SessionStatus.CANCELLED, _next_version(event)
     db.session.flush()
 
 
@@ -232,13 +256,22 @@ def restorable(item: Item) -> bool:
     )
 
 
+def removal(event: Event, item: Item) -> str | None:
+    """What the editor offers to take a session off the agenda (or back on): 'delete' on a
+    draft and for what was never released, 'cancel' for a released session (it stays visible
+    as cancelled), 'restore' for a cancellation not yet released; None when nothing is left."""
+    if item.is_cancelled:
+        return "restore" if restorable(item) else None
+    return "delete" if event.is_draft or item.is_new else "cancel"
+
+
 def restore(event: Event, key: str) -> None:
     """Undo a cancellation that is still only in the working copy."""
     event = _locked(event)
     item = item_of(event, key)
     if not restorable(item):
         raise StateConflict(_l("Alleen een schrapping die nog niet is gepubliceerd kan terug."))
-    item.draft.status, item.draft.version = SessionStatus.SCHEDULED, item.draft.version + 1
+    item.draft.status, item.draft.version = SessionStatus.SCHEDULED, _next_version(event)
     db.session.flush()
 
 
@@ -260,23 +293,9 @@ def delete(event: Event, key: str) -> None:
 
 def discard(event: Event) -> int:
     """'Wijzigingen verwerpen': the working copy is the release again."""
-    event = lock_row(Event, event.id)
+    event = lock_row(Event, event.id, fresh=True)
     drafts = drafts_of(event)
     for draft in drafts:
         db.session.delete(draft)
     db.session.flush()
     return len(drafts)
-
-
-def shift(event: Event, by) -> None:
-    """A rescheduled event moves its working copy along with its sessions (the caller holds
-    the event's lock)."""
-    for draft in drafts_of(event):
-        draft.starts_at += by
-        draft.ends_at += by
-    db.session.flush()
-
-
-def forget(event: Event) -> None:
-    """With a deleted event: its working copy (SQLite does not cascade)."""
-    db.session.execute(sa.delete(SessionDraft).where(SessionDraft.event_id == event.id))

@@ -2,7 +2,7 @@
 
 Revision ID: 0009_agenda_releases
 Revises: 0008_certificates
-Create Date: 2026-11-26 04:32:54.375147
+Create Date: 2026-11-26 04:58:31.491199
 
 """
 from alembic import op
@@ -34,6 +34,12 @@ def upgrade():
     with op.batch_alter_table('agenda_releases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agenda_releases_event_id'), ['event_id'], unique=False)
 
+    op.create_table('working_copies',
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('edits', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_working_copies_event_id_events'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', name=op.f('pk_working_copies'))
+    )
     op.create_table('session_drafts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -49,14 +55,13 @@ def upgrade():
     sa.Column('speaker_ids', sa.JSON(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("kind IN ('plenary', 'workshop', 'break')", name=op.f('ck_session_drafts_kind_known')),
     sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name=op.f('ck_session_drafts_status_known')),
     sa.CheckConstraint('capacity IS NULL OR capacity >= 0', name=op.f('ck_session_drafts_capacity_not_negative')),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_session_drafts_ends_after_start')),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_session_drafts_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['room_id'], ['rooms.id'], name=op.f('fk_session_drafts_room_id_rooms'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_session_drafts_session_id_sessions'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_session_drafts_updated_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_drafts')),
     sa.UniqueConstraint('session_id', name=op.f('uq_session_drafts_session_id'))
     )
@@ -69,6 +74,9 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_agenda_changes_release_id_agenda_releases'), 'agenda_releases', ['release_id'], ['id'], ondelete='CASCADE')
 
     # ### end Alembic commands ###
+    # Changes recorded before releases and never announced: there is no button left to send
+    # them, and a release mails only what it changes. They stay listed on the event page.
+    op.execute("UPDATE agenda_changes SET notified_at = changed_at WHERE notified_at IS NULL")
 
 
 def downgrade():
@@ -82,6 +90,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_session_drafts_event_id'))
 
     op.drop_table('session_drafts')
+    op.drop_table('working_copies')
     with op.batch_alter_table('agenda_releases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_releases_event_id'))
 

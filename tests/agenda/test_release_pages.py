@@ -78,7 +78,9 @@ def test_publishing_with_a_conflict_is_refused_on_the_editor_with_the_list(clien
     assert db.session.scalars(sa.select(AgendaRelease)).all() == []
 
 
-def test_the_publish_page_shows_who_each_line_concerns_then_publishes(client, auth, themadag, register):
+def test_the_publish_page_shows_who_each_line_concerns_then_publishes(
+    client, auth, themadag, register
+):
     event, s, owner = themadag()
     register(event, "Anna")
     register(event, "Bram")

@@ -18,7 +18,9 @@ from app.mail.models import OutboxMessage
 from app.timezones import format_clock
 
 FIVE = timedelta(minutes=5)
-CSRF = re.compile(r'(?<=csrf-token" content=")[^"]+|(?<=name="csrf_token" value=")[^"]+')  # per second
+CSRF = re.compile(
+    r'(?<=csrf-token" content=")[^"]+|(?<=name="csrf_token" value=")[^"]+'
+)  # per second
 
 
 def public_views(client, event, token) -> dict:
@@ -73,7 +75,10 @@ def test_edits_after_publishing_change_only_the_working_copy(client, themadag, r
     assert public_views(client, event, token) == before
     assert len(mails()) == sent
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaChange)) == 0
-    assert db.session.get(SessionChoice, 1).status == ChoiceStatus.CONFIRMED  # Wonen stands
+    [choice] = db.session.scalars(
+        sa.select(SessionChoice).where(SessionChoice.registration_id == anna.id)
+    )
+    assert choice.status == ChoiceStatus.CONFIRMED  # Wonen stands
     shown = {i.key: i for i in working.items(event)}
     assert shown[str(s["slot"].id)].starts_at == s["slot"].starts_at - 13 * FIVE
     assert shown[new.key].title == "Extra" and shown[str(s["wonen"].id)].is_cancelled
@@ -97,7 +102,10 @@ def test_the_summary_is_the_net_change_not_the_keystrokes(themadag):
     def clock(moment):
         return format_clock(moment, "nl")
 
-    was, now = (slot.starts_at, slot.ends_at), (slot.starts_at - 13 * FIVE, slot.ends_at - 13 * FIVE)
+    was, now = (
+        (slot.starts_at, slot.ends_at),
+        (slot.starts_at - 13 * FIVE, slot.ends_at - 13 * FIVE),
+    )
     assert difference_text(difference.what, difference.before, difference.after, "nl") == (
         f"Slot: {clock(was[0])}–{clock(was[1])} → {clock(now[0])}–{clock(now[1])}"
     )
@@ -285,3 +293,20 @@ def test_a_cancelled_event_has_no_working_copy_to_edit_or_release(themadag):
         press(event, s["slot"], 1, by=owner)
     with pytest.raises(StateConflict):
         releases.publish(event, by=owner)
+
+
+def test_back_to_draft_the_working_copy_becomes_the_agenda(themadag):
+    from app.activity import services as activity
+
+    event, s, owner = themadag()
+    was = s["slot"].starts_at
+    press(event, s["slot"], 2, by=owner)
+    working.add(event, {"kind": "break", "title": "Thee", "starts_at": event.starts_at,
+                        "ends_at": event.starts_at + timedelta(minutes=15)}, by=owner)  # fmt: skip
+    activity.unpublish_event(event)
+    db.session.commit()
+
+    db.session.expire_all()
+    assert event.is_draft and db.session.scalars(sa.select(SessionDraft)).all() == []
+    assert db.session.get(Session, s["slot"].id).starts_at == was - 2 * FIVE
+    assert "Thee" in [i.title for i in working.items(event)]

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.activity import services as activity
-from app.agenda import choices, reading, speakers
+from app.agenda import choices, reading, speakers, working
 from app.agenda import services as agenda
 from app.agenda.models import SessionChoice
 from app.errors import DomainError, StateConflict
@@ -118,9 +118,9 @@ def test_editor_warns_when_a_move_makes_someones_workshops_overlap(themadag, reg
                                "ends_at": s["slot"].ends_at + timedelta(hours=1)}, by=owner)  # fmt: skip
     later = next(x for x in agenda.event_sessions(event) if x.title == "Later")
     choices.choose_workshops(anna, [s["geld"].id, later.id])
-    agenda.move_session(later, s["geld"].starts_at, s["geld"].ends_at, None, by=owner)
+    working.move(event, str(later.id), s["geld"].starts_at, s["geld"].ends_at, None, by=owner)
     db.session.commit()
-    assert [c.rule for c in agenda.conflicts(event)] == ["choices_overlap"]
+    assert [c.rule for c in agenda.conflicts(event, working.items(event))] == ["choices_overlap"]
     programme_event = event
     assert programme_event.is_published  # a warning does not unpublish or block
 

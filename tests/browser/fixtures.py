@@ -80,3 +80,16 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def drag_to_column(page, element, column_name: str, rows: int = 0) -> None:
+    """Drag a timetable block sideways into the column with this header (and `rows` 5-minute
+    rows down), holding it near its top, where every block has room to be grabbed."""
+    element.scroll_into_view_if_needed()
+    source = element.bounding_box()
+    target = page.locator(".tt-head", has_text=column_name).bounding_box()
+    x, y = source["x"] + source["width"] / 2, source["y"] + 6
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(target["x"] + target["width"] / 2, y + rows * 6, steps=8)
+    page.mouse.up()

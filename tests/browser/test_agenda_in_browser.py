@@ -8,7 +8,7 @@ import pytest
 from app.agenda import services as agenda
 from app.extensions import db
 from app.timezones import AMSTERDAM, utcnow
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, drag_to_column
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -33,18 +33,6 @@ def small_themadag(make_user, make_event):
     return event, owner
 
 
-def drag(page, block, column_name):
-    """Drag a block sideways into the column with this header, keeping its time."""
-    block.scroll_into_view_if_needed()
-    source = block.bounding_box()
-    target = page.locator(".tt-head", has_text=column_name).bounding_box()
-    x, y = source["x"] + source["width"] / 2, source["y"] + 8
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(target["x"] + target["width"] / 2, y, steps=8)
-    page.mouse.up()
-
-
 def test_build_by_dragging_flag_and_undo_a_conflict_publish_register_and_change(
     page, live_server, small_themadag, mailbox, app
 ):
@@ -62,9 +50,9 @@ def test_build_by_dragging_flag_and_undo_a_conflict_publish_register_and_change(
 
     wonen = grid.locator(".tt-block", has_text="Wonen")
     geld = grid.locator(".tt-block", has_text="Geld")
-    drag(page, wonen, "Zaal A")
+    drag_to_column(page, wonen, "Zaal A")
     expect_text(page, "Wonen, ", "Zaal A")
-    drag(page, geld, "Zaal A")
+    drag_to_column(page, geld, "Zaal A")
     page.locator(".tt-block.has-conflict").nth(1).wait_for()
     assert "tegelijk in Zaal A" in page.locator("#conflict-list").inner_text()
 

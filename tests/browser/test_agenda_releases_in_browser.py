@@ -16,7 +16,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.programme.models import Event
 from app.registration.services import RegistrationDetails, register
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, drag_to_column
 
 pytestmark = pytest.mark.browser
 
@@ -54,17 +54,6 @@ def moved(page, action) -> None:
         action()
     assert answer.value.status == 200, answer.value.text()
     page.wait_for_timeout(50)  # the grid re-renders from the answer
-
-
-def drag_to_column(page, block, column_name: str) -> None:
-    block.scroll_into_view_if_needed()
-    source = block.bounding_box()
-    target = page.locator(".tt-head", has_text=column_name).bounding_box()
-    x, y = source["x"] + source["width"] / 2, source["y"] + 6
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(target["x"] + target["width"] / 2, y, steps=8)
-    page.mouse.up()
 
 
 def overlap(a: dict, b: dict) -> bool:
@@ -106,7 +95,10 @@ def test_thirteen_presses_and_a_drag_stay_in_the_working_copy_until_one_release(
 
     assert programme_text(visitor, public_url) == before  # nobody else sees any of it
     lines = page.locator("#working-lines li")  # the panel follows the grid, no reload
-    assert lines.count() == 2 and "13.00–14.15 → 11.55–13.10" in lines.all_inner_texts()[0] + lines.all_inner_texts()[1]
+    assert (
+        lines.count() == 2
+        and "13.00–14.15 → 11.55–13.10" in lines.all_inner_texts()[0] + lines.all_inner_texts()[1]
+    )
 
     page.get_by_role("link", name="Wijzigingen publiceren").click()
     refusal = page.locator("#publiceren-geweigerd")
@@ -114,7 +106,12 @@ def test_thirteen_presses_and_a_drag_stay_in_the_working_copy_until_one_release(
     assert "Demir" in refusal.inner_text() or "tegelijk in Zaal 1.12" in refusal.inner_text()
 
     grid.locator(".tt-block").first.wait_for()
-    moved(page, lambda: drag_to_column(page, grid.locator(".tt-block", has_text="Verhalen ophalen"), "Aula"))
+    moved(
+        page,
+        lambda: drag_to_column(
+            page, grid.locator(".tt-block", has_text="Verhalen ophalen"), "Aula"
+        ),
+    )
     for _press in range(1):  # 12.00–13.15: the morning workshop in Zaal 1.12 ends at 12.00
         moved(page, lambda: (geld.focus(), page.keyboard.press("ArrowDown")))
     assert page.locator("#working-lines li").count() == 2
@@ -122,7 +119,10 @@ def test_thirteen_presses_and_a_drag_stay_in_the_working_copy_until_one_release(
     page.get_by_role("link", name="Wijzigingen publiceren").click()
     rows = page.locator("table.differences tbody tr")
     assert rows.count() == 2  # thirteen presses and one back are one line
-    assert f"{GELD}: 13.00–14.15 → 12.00–13.15" in rows.all_inner_texts()[0] + rows.all_inner_texts()[1]
+    assert (
+        f"{GELD}: 13.00–14.15 → 12.00–13.15"
+        in rows.all_inner_texts()[0] + rows.all_inner_texts()[1]
+    )
     assert "1 persoon" in page.locator("table.differences").inner_text()  # Anna
     assert axe_violations(page) == []
     page.screenshot(path=ARTEFACTS / "agenda-release-summary-1280.png", full_page=True)
@@ -142,6 +142,8 @@ def test_thirteen_presses_and_a_drag_stay_in_the_working_copy_until_one_release(
         sa.select(OutboxMessage).where(OutboxMessage.kind == "agenda_changed")
     ).all()
     assert [m.registration_id for m in told] == [anna.id]  # once, and only her
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == mails_before + 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == mails_before + 1
+    )
     assert page.csp_violations == []
     assert "gelijk aan versie 2" in page.locator(".working-copy").inner_text()

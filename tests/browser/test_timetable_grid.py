@@ -18,7 +18,7 @@ from app.agenda import speakers
 from app.agenda.models import Session, SessionDraft
 from app.extensions import db
 from app.timezones import AMSTERDAM, utcnow
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, drag_to_column
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -128,17 +128,6 @@ def wait_until_at(page, title, label, room):
         }""",
         arg=[title, label, room],
     )
-
-
-def drag_to_column(page, element, column_name, rows=0):
-    element.scroll_into_view_if_needed()
-    source = element.bounding_box()
-    target = page.locator(".tt-head", has_text=column_name).bounding_box()
-    x, y = source["x"] + source["width"] / 2, source["y"] + 8
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(target["x"] + target["width"] / 2, y + rows * 6, steps=8)
-    page.mouse.up()
 
 
 def resize(page, element, rows):
@@ -333,3 +322,36 @@ def test_a_refused_move_is_explained_next_to_its_block(page, live_server, clash_
         page.locator(".tt-note-refusal").count() == 0
         and page.locator("#timetable-error").is_hidden()
     )
+
+
+def test_undo_never_moves_a_block_back_over_someone_elses_change(page, live_server, clash_day):
+    event, owner, _rooms, sessions = clash_day
+    open_editor(page, live_server, event, owner)
+    borrel = block(page, "Borrel")
+    borrel.focus()
+    page.keyboard.press("ArrowDown")
+    wait_until_at(page, "Borrel", "14.45–16.05", "Zaal B")
+
+    # Another organiser moves Borrel to 13.00 after this page's move (a draft: the session itself).
+    theirs = db.session.get(Session, sessions["Borrel"].id)
+    db.session.refresh(theirs)
+    theirs.starts_at, theirs.ends_at = (
+        theirs.starts_at - timedelta(minutes=105),
+        theirs.ends_at - timedelta(minutes=105),
+    )
+    db.session.commit()
+
+    geld = block(page, "Geld")  # a move elsewhere brings their change into this page's state
+    geld.focus()
+    page.keyboard.press("ArrowDown")
+    wait_until_at(page, "Geld", "10.05–11.05", "Zaal A")
+    wait_until_at(page, "Borrel", "13.00–14.20", "Zaal B")
+
+    page.keyboard.press("Control+z")  # Geld back: its own change
+    wait_until_at(page, "Geld", "10.00–11.00", "Zaal A")
+    page.keyboard.press("Control+z")  # Borrel: refused, their change stands
+    page.locator("#timetable-error:not([hidden])").wait_for()
+    wait_until_at(page, "Borrel", "13.00–14.20", "Zaal B")
+    db.session.expire_all()
+    assert db.session.get(Session, sessions["Borrel"].id).starts_at == theirs.starts_at
+    assert page.locator("#undo").is_disabled()  # the refused step is dropped, not retried

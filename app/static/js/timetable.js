@@ -17,21 +17,15 @@
   var undoButton = document.getElementById("undo");
   var redoButton = document.getElementById("redo");
   var conflictList = document.getElementById("conflict-list");
-  var listParts = {
-    rows: document.getElementById("session-rows"),
-    table: document.getElementById("session-list"),
-    empty: document.getElementById("session-list-empty"),
-  };
-  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  var csrfToken = csrfMeta ? csrfMeta.content : "";
+  var listParts = { rows: document.getElementById("session-rows"), table: document.getElementById("session-list"),
+    empty: document.getElementById("session-list-empty") };
+  var csrfToken = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   var LENGTH_KEY = "kennisagenda-timetable-length";
 
   var state = null;     // the normalised state the server last sent
   var view = null;      // what renderGrid drew: the range and the columns
   var note = null;      // {id, error}: the block whose note stays open until the next action
-  var drag = null;
-  var suppressClick = false;
-  var slotStart = null;
+  var drag = null, suppressClick = false, slotStart = null;
   var length = storedLength();
   var history = new T.History();
   var pending = Promise.resolve();  // one request at a time, each from the state before it
@@ -112,10 +106,9 @@
     });
   }
 
-  /* Move one session to `to` ({start, end, room}) with the version the state shows now.
-   * `settle(outcome)` runs before the redraw: "applied", "stale" (409 or no connection: may
-   * be tried again) or "impossible" (refused, or the session is gone). */
-  function apply(id, to, prefix, settle) {
+  /* Move one session to `to` ({start, end, room}) with `version` (default: the state's). `settle`
+   * runs before the redraw with "applied", "conflict" (409), "stale" (no connection) or "impossible". */
+  function apply(id, to, prefix, settle, version) {
     var session = T.find(state, id);
     if (!session) {
       settle("impossible");
@@ -127,7 +120,7 @@
     }
     var body = {
       starts_at: T.local(to.start), ends_at: T.local(to.end),
-      room_id: T.roomIdOf(state, to.room), version: session.version,
+      room_id: T.roomIdOf(state, to.room), version: version === undefined ? session.version : version,
     };
     return send(session.move_url, body).then(function (data) {
       state = T.normalise(data);
@@ -140,7 +133,7 @@
       return "applied";
     }, function (failure) {
       if (failure.state) { state = T.normalise(failure.state); }
-      var outcome = failure.status === 409 || failure.status === 0 ? "stale" : "impossible";
+      var outcome = failure.status === 0 ? "stale" : failure.status === 409 ? "conflict" : "impossible";
       note = { id: id, error: failure.message };
       settle(outcome);
       render(id);
@@ -165,12 +158,20 @@
     return pending;
   }
 
+  // Undo and redo send the version this page's own last change of the block produced: a block
+  // someone else moved since is refused (409), never moved back over their change.
+  var ownVersion = {};
+  function mine(id) { var session = T.find(state, id); ownVersion[id] = session && session.version; }
+  function recorder(id, before, to) {
+    return function (outcome) { if (outcome === "applied") { mine(id); history.record(id, before, to); } };
+  }
+
   function change(id, to) {
     enqueue(function () {
       var session = T.find(state, id);
       if (!session || T.samePosition(T.position(session), to)) { return null; }
       var before = T.position(session);
-      return apply(id, to, "", function (outcome) { if (outcome === "applied") { history.record(id, before, to); } });
+      return apply(id, to, "", recorder(id, before, to));
     });
   }
 
@@ -179,7 +180,7 @@
       var entry = history.nextUndo();
       if (!entry) { return null; }
       clearNotes();
-      return apply(entry.id, entry.before, text.undone, function (outcome) { history.afterUndo(outcome); });
+      return apply(entry.id, entry.before, text.undone, function (outcome) { if (outcome === "applied") { mine(entry.id); } history.afterUndo(outcome); }, ownVersion[entry.id]);
     });
   }
 
@@ -188,7 +189,7 @@
       var entry = history.nextRedo();
       if (!entry) { return null; }
       clearNotes();
-      return apply(entry.id, entry.after, text.redone, function (outcome) { history.afterRedo(outcome); });
+      return apply(entry.id, entry.after, text.redone, function (outcome) { if (outcome === "applied") { mine(entry.id); } history.afterRedo(outcome); }, ownVersion[entry.id]);
     });
   }
 
@@ -258,7 +259,7 @@
       if (!to) { return null; }
       if (step.length) { rememberLength(to.end - to.start); }
       var before = T.position(current);
-      return apply(id, to, "", function (outcome) { if (outcome === "applied") { history.record(id, before, to); } });
+      return apply(id, to, "", recorder(id, before, to));
     });
   }
 

@@ -22,16 +22,15 @@
   T.History.prototype.nextUndo = function () { return this.done[this.done.length - 1] || null; };
   T.History.prototype.nextRedo = function () { return this.undone[this.undone.length - 1] || null; };
 
-  /* After the server answered an undo: applied, it moves to the redo stack. Refused as
-   * impossible (400, or the session is gone), it is dropped so it cannot block the stack;
-   * refused as stale (409) it stays, to be tried again on the state now shown. */
-  T.History.prototype.afterUndo = function (outcome) {
-    if (outcome === "applied") { this.undone.push(this.done.pop()); } else if (outcome === "impossible") { this.done.pop(); }
-  };
+  /* After the server answered an undo: applied, it moves to the redo stack. Refused (400, the
+   * session gone, or 409: someone else changed it since, and their change wins), it is
+   * dropped so it cannot block the stack; without a connection it stays, to be tried again. */
+  T.History.prototype.afterUndo = function (outcome) { settle(this.done, this.undone, outcome); };
+  T.History.prototype.afterRedo = function (outcome) { settle(this.undone, this.done, outcome); };
 
-  T.History.prototype.afterRedo = function (outcome) {
-    if (outcome === "applied") { this.done.push(this.undone.pop()); } else if (outcome === "impossible") { this.undone.pop(); }
-  };
+  function settle(from, to, outcome) {
+    if (outcome === "applied") { to.push(from.pop()); } else if (outcome !== "stale") { from.pop(); }
+  }
 
   // Where a session is, in the terms of an entry.
   T.position = function (session) {

@@ -33,7 +33,7 @@
       token.type = "hidden";
       token.name = "csrf_token";
       token.value = csrfToken;
-      var button = form.appendChild(withHiddenTitle(el("button", "link-button"), session.remove_label || text.remove, session.title));
+      var button = form.appendChild(withHiddenTitle(el("button", "link-button"), session.remove_label, session.title));
       button.type = "submit";
       cell.appendChild(form);
     }
