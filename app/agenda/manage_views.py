@@ -23,6 +23,7 @@ from app.timezones import format_day
 
 bp = Blueprint("agenda_manage", __name__, url_prefix="/beheer")
 
+
 def _editor(event_id: int):
     return programme.managed_event(current_user, event_id)
 
