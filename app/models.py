@@ -22,4 +22,10 @@ from app.certificates.models import (  # noqa: F401
 )
 from app.mail.models import OutboxMessage  # noqa: F401
 from app.programme.models import Accreditation, Event, Theme  # noqa: F401
-from app.registration.models import ManageToken, Participant, Question, Registration  # noqa: F401
+from app.registration.models import (  # noqa: F401
+    GroupMessage,
+    ManageToken,
+    Participant,
+    Question,
+    Registration,
+)

@@ -51,6 +51,10 @@ class OutboxMessage(db.Model):
     registration_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
+    # One of an organiser's group messages (registration.models.GroupMessage), if it is.
+    group_message_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("group_messages.id", ondelete="SET NULL"), index=True
+    )
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=OutboxStatus.PENDING)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -84,6 +84,8 @@ class Event(db.Model):
     address: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     city: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     online_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    # What it costs, as the organiser says it ("€ 25, studenten gratis"); empty: free.
+    cost: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     capacity: so.Mapped[int | None] = so.mapped_column()
     registration_opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     registration_closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

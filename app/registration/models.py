@@ -92,6 +92,12 @@ class Registration(db.Model):
     confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancelled_by: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    # Added by an organiser (a phone or e-mail sign-up), and whether they chose to let it
+    # exceed the event's capacity: both recorded, so the list can say so.
+    entered_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    beyond_capacity: so.Mapped[bool] = so.mapped_column(default=False)
 
     event: so.Mapped[Event] = so.relationship()
     participant: so.Mapped[Participant] = so.relationship(back_populates="registrations")
@@ -149,3 +155,24 @@ class ManageToken(db.Model):
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     registration: so.Mapped[Registration] = so.relationship(back_populates="manage_tokens")
+
+
+class GroupMessage(db.Model):
+    """A message an organiser sent to an audience of one event: the history, each recipient's
+    mail in the outbox (OutboxMessage.group_message_id) with its delivery state."""
+
+    __tablename__ = "group_messages"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    audience: so.Mapped[str] = so.mapped_column(sa.String(40))
+    session_id: so.Mapped[int | None] = so.mapped_column()  # the workshop, for its participants
+    subject: so.Mapped[str] = so.mapped_column(sa.String(300))
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    recipients: so.Mapped[int] = so.mapped_column(default=0)
+    sent_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    sent_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
