@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make run   – install, migrate, load demo data and serve on http://127.0.0.1:5000 (SQLite)
+#   make run   – install, migrate, load demo data and serve on http://127.0.0.1:5000 (SQLite);
+#                PORT=5001 serves elsewhere (links in mail follow); mail is shown at /dev/mail
 #   make test  – install what the tests need (Debian's chromium included) and run the whole suite
 # Set TEST_DATABASE_URL=postgresql+psycopg://… to run the suite against PostgreSQL.
 
@@ -8,13 +9,24 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
+# make run: the port it serves on (BASE_URL, the links in mail, follows it) and the mail viewer
+# (1: no mail is sent, every message is shown at /dev/mail; 0: mail goes to MAIL_SERVER).
+PORT ?= 5000
+MAIL_VIEWER ?= 1
+RUN_ENV = PORT=$(PORT) MAIL_VIEWER=$(MAIL_VIEWER)
 
 .PHONY: run test install install-test js-test-deps translations extract-messages chromium pdf-tools lint
 
 run: install translations
-	$(FLASK) db upgrade
-	$(FLASK) demo-data
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(RUN_ENV) $(FLASK) db upgrade
+	$(RUN_ENV) $(FLASK) demo-data
+	@echo
+	@echo "Kennisagenda:  http://127.0.0.1:$(PORT)/"
+	@if [ "$(MAIL_VIEWER)" = 1 ]; then \
+		echo "Mail:          http://127.0.0.1:$(PORT)/dev/mail  (nothing is sent; every mail is shown there)"; \
+	fi
+	@echo
+	$(RUN_ENV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test js-test-deps translations chromium pdf-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

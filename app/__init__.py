@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from app.mail.views import bp as mail_manage_bp
     from app.programme.manage_views import bp as programme_manage_bp
     from app.programme.views import bp as programme_bp
+    from app.registration import message_views  # noqa: F401  (on registration_manage_bp)
     from app.registration.manage_views import bp as registration_manage_bp
     from app.registration.views import bp as registration_bp
     from app.site.views import bp as site_bp
@@ -117,6 +118,9 @@ def register_blueprints(app: Flask) -> None:
                   certificates_manage_bp, certificate_registers_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    from app.mail.dev_viewer import register_mail_viewer  # /dev/mail, only with MAIL_VIEWER on
+
+    register_mail_viewer(app)
 
 
 ERROR_MESSAGES = {
@@ -211,6 +215,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app import text
     from app.timezones import format_clock, format_day, format_period, to_local
 
     def locale() -> str:
@@ -220,6 +225,9 @@ def register_template_helpers(app: Flask) -> None:
         event.starts_at, event.ends_at, locale()
     )
     app.jinja_env.filters["number"] = lambda value: format_decimal(value, locale=locale())
+    app.jinja_env.add_extension("app.markdown.MarkdownFilters")  # |markdown, |markdown_plain
+    app.jinja_env.filters["sentence"] = text.sentence  # no doubled stop after a title
+    app.jinja_env.filters["dutch"] = text.dutch  # lang="nl" round Dutch content on other pages
     app.jinja_env.filters["day"] = lambda moment: format_day(moment, locale())
     # '09.12' in Dutch, '09:12' in English
     app.jinja_env.filters["clock"] = lambda moment: format_clock(moment, locale())

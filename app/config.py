@@ -31,6 +31,13 @@ def _count(name: str) -> int:
     return int(value)
 
 
+def _port() -> str:
+    value = os.environ.get("PORT", "5000").strip() or "5000"
+    if not (value.isascii() and value.isdigit()):
+        raise ConfigError(f"PORT must be a port number, not {value!r}.")
+    return value
+
+
 def _database_url(url: str) -> str:
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
     for prefix in ("postgres://", "postgresql://"):
@@ -61,7 +68,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", default_db)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Without BASE_URL, links point at this machine on PORT: the port `make run` serves on.
+        "BASE_URL": os.environ.get("BASE_URL", f"http://127.0.0.1:{_port()}").rstrip("/"),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -93,8 +101,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "REGISTRATION_EMAIL_RATE_LIMIT": os.environ.get(
             "REGISTRATION_EMAIL_RATE_LIMIT", "5 per hour"
         ),
-        # Always real SMTP: Flask-Mailman would quietly keep mail in memory under TESTING.
+        # Always real SMTP: Flask-Mailman would quietly keep mail in memory under TESTING. The
+        # one exception is MAIL_VIEWER (below), which the developer asks for by name.
         "MAIL_BACKEND": "smtp",
+        # Development only (`make run` sets it): mail goes nowhere, every message is shown at
+        # /dev/mail instead (app/mail/dev_viewer.py).
+        "MAIL_VIEWER": _flag("MAIL_VIEWER"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
@@ -132,6 +144,21 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
     }
     config.update(overrides)
+    _mail_viewer(config, overrides)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         INSTANCE_DIR.mkdir(exist_ok=True)
     return config
+
+
+def _mail_viewer(config: dict, overrides: dict) -> None:
+    """With MAIL_VIEWER on, no mail leaves the machine: the outbox is delivered to a backend
+    that only builds each message, and /dev/mail shows them. Never in production: that page
+    shows every mail, personal links included."""
+    if not config["MAIL_VIEWER"]:
+        return
+    if config["APP_ENV"] == "production":
+        raise ConfigError(
+            "MAIL_VIEWER is for development; it cannot be on with APP_ENV=production."
+        )
+    if "MAIL_BACKEND" not in overrides:
+        config["MAIL_BACKEND"] = "app.mail.dev_viewer.CaughtEmailBackend"

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
 from app.attendance.demo import DESK_DEMO_SLUG, desk_demo
+from app.demo_registrations import load_demo_registrations
 from app.extensions import db
 from app.programme import services as programme
 from app.programme.models import Event, EventKind, Theme
@@ -318,8 +319,8 @@ def _themadag_agenda(event: Event) -> None:
         }, [speakers[k] for k in speaker_keys])  # fmt: skip
 
 
-def load_demo_data() -> tuple[int, int]:
-    """Create what is missing; returns (users created, events created)."""
+def load_demo_data() -> tuple[int, int, int]:
+    """Create what is missing; returns (users, events, registrations) created."""
     users_created = 0
     for email, name, role in DEMO_USERS:
         if accounts.user_by_email(email) is None:
@@ -355,16 +356,19 @@ def load_demo_data() -> tuple[int, int]:
         desk_demo(organiser)
         events_created += 1
     db.session.commit()
-    return users_created, events_created
+    return users_created, events_created, load_demo_registrations()
 
 
 @click.command("demo-data")
 @with_appcontext
 def demo_data_command() -> None:
-    """Load demo themes, events and organiser accounts (safe to run again)."""
-    users, events = load_demo_data()
+    """Load demo themes, events, registrations and organiser accounts (safe to run again)."""
+    users, events, registrations = load_demo_data()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    click.echo(f"Demo data ready: {users} accounts and {events} events created ({total} accounts).")
+    click.echo(
+        f"Demo data ready: {users} accounts, {events} events and {registrations} registrations "
+        f"created ({total} accounts)."
+    )
     click.echo(f"Log in at /beheer/inloggen with one of these (password: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_USERS:
         click.echo(f"  {role.value:<10} {email}")

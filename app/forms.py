@@ -12,7 +12,14 @@ import re
 from flask import has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, StopValidation, ValidationError
 
 # PostgreSQL's `integer`: the largest id, count or position any column holds.
@@ -27,6 +34,9 @@ EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 _NOT_A_DECIMAL = "Not a valid decimal value."  # WTForms' own message, in its own catalogue
 
+# A label's closing punctuation: "gelezen." names the field in an error as "gelezen".
+_LABEL_END = re.compile(r"[\s.:;,!?…]+$")
+
 
 class Form(FlaskForm):
     """The base of every form here: it reads HTML form posts only. Flask-WTF would take a JSON
@@ -39,6 +49,47 @@ class Form(FlaskForm):
             if read_from_body and has_request_context() and request.is_json:
                 return None  # no form data: the form answers with its errors
             return super().wrap_formdata(form, formdata)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """Each problem as (the id to link to, the field's name, its messages), in form
+        order, for the summary above the form. A form-wide error has no field: ("", "", …)."""
+        summary = []
+        for name, errors in self.errors.items():
+            field = self[name] if name in self else None
+            message = " ".join(_messages(errors))
+            if field is None:
+                summary.append(("", "", message))
+            else:
+                summary.append((_anchor(field), error_name(field), message))
+        return summary
+
+
+def error_name(field) -> str:
+    """How an error names a field: its short name where the label is a sentence (a checkbox
+    "Ik heb de privacyverklaring gelezen." is "Privacyverklaring"), else its label without
+    the closing punctuation, so that "…: Dit veld is vereist." never reads "gelezen.: …"."""
+    short = getattr(field, "name_in_errors", None)
+    return str(short) if short else _LABEL_END.sub("", str(field.label.text))
+
+
+def _anchor(field) -> str:
+    """What the summary links to: the field, or the first option of a group of radio buttons
+    or checkboxes (the group itself has no element with its id)."""
+    if field.type in ("RadioField", "MultiCheckboxField"):
+        first = next(iter(field), None)
+        if first is not None:
+            return first.id
+    return field.id
+
+
+def _messages(errors) -> list[str]:
+    """A field's messages, flattened (a FieldList or FormField nests them)."""
+    if isinstance(errors, dict):
+        errors = list(errors.values())
+    flat = []
+    for error in errors:
+        flat.extend(_messages(error) if isinstance(error, list | tuple | dict) else [str(error)])
+    return flat
 
 
 def render_form(template: str, form: FlaskForm, **context):
@@ -130,6 +181,14 @@ class MultiLineField(TextAreaField):
 
     def __init__(self, label=None, **kwargs):
         super().__init__(label, **_with(kwargs, filters=[clean_text]))
+
+
+class CheckboxField(BooleanField):
+    """A checkbox whose label is a sentence; `name_in_errors` names it in error messages."""
+
+    def __init__(self, label=None, *, name_in_errors=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.name_in_errors = name_in_errors
 
 
 class BoundedIntegerField(IntegerField):

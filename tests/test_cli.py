@@ -1,22 +1,25 @@
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.agenda.models import SessionChoice
 from app.extensions import db
 from app.programme.models import Event, Theme
+from app.registration.models import Registration
+
+DEMO_MODELS = (User, Event, Theme, Registration, SessionChoice)
 
 
 def test_demo_data_is_realistic_and_idempotent(runner):
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
     assert "organisator@kennisagenda.example" in first.output
-    counts = [
-        db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Event, Theme)
-    ]
+    counts = [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in DEMO_MODELS]
+    assert counts[3] > 0 and counts[4] > 0  # registrations and workshop choices too
 
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0
     assert [
-        db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Event, Theme)
+        db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in DEMO_MODELS
     ] == counts
 
     events = db.session.scalars(sa.select(Event)).all()

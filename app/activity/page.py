@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.activity import summary
 from app.agenda import reading as agenda_reading
 from app.agenda.choices import choices_of
 from app.agenda.forms import chosen_session_ids, registration_form_with_workshops
@@ -26,6 +27,7 @@ class EventPage:
     closed_reason: object  # why registering is not possible now; None when it is
     seats_left: int | None
     can_manage: bool
+    availability: summary.Availability | None = None  # places, registration window
     form: object = None  # the registration form, with a workshop question per ronde
     questions: list | None = None
     extra_fields: list | None = None
@@ -41,6 +43,9 @@ class EventPage:
             "closed_reason": self.closed_reason,
             "seats_left": self.seats_left,
             "can_manage": self.can_manage,
+            "availability": self.availability,
+            "kind_label": summary.kind_label(self.event),
+            "map_url": summary.map_url(self.event),
             "form": self.form,
             "extra_fields": self.extra_fields,
             "agenda_seats_left": agenda_reading.seats_left,
@@ -58,6 +63,7 @@ def event_page(slug: str, viewer=None) -> EventPage:
         seats_left=registration.seats_left(event),
         can_manage=bool(viewer) and programme.can_manage(viewer, event),
     )
+    page.availability = summary.availability(event, page.seats_left)
     if page.closed_reason is None:
         parts = registration_form_with_workshops(event, page.agenda)
         page.form, page.questions, page.extra_fields = parts.form, parts.questions, parts.fields

@@ -17,6 +17,7 @@ from app.forms import (
     SingleLineField,
     clean_text,
 )
+from app.markdown import MARKDOWN_HINT
 from app.programme.forms import LocalDateTimeField, MultiCheckboxField
 from app.registration.forms import event_fields, registration_form_for
 from app.timezones import format_period
@@ -33,7 +34,8 @@ def kind_choices():
 class SessionForm(Form):
     kind = SelectField(_l("Soort"), choices=kind_choices)
     title = SingleLineField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
-    description = MultiLineField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
+    description = MultiLineField(_l("Beschrijving"), description=MARKDOWN_HINT,
+                                validators=[Optional(), Length(max=5000)])  # fmt: skip
     starts_at = LocalDateTimeField(_l("Begint om"), validators=[InputRequired()])
     ends_at = LocalDateTimeField(_l("Eindigt om"), validators=[InputRequired()])
     room_id = SelectField(

@@ -106,14 +106,14 @@ def edit_speaker(speaker_id: int):
 @bp.route("/activiteiten/<int:event_id>/programma/<int:session_id>/deelnemers.<any(xlsx):kind>")
 @organiser_required
 def attendance_list(event_id: int, session_id: int, kind: str = "html"):
-    """Who is in a workshop (or, for a plenary session, everyone with a place): for its leaders."""
+    """Who has a place in a workshop (or, for a plenary session, at the event), to sign: for
+    its leaders. The waiting list is not on it."""
     event = _editor(event_id)
     session = services.session_of(event, session_id)
     people = attendance(session)
     if kind == "xlsx":
-        rows = [[_("Naam"), _("Organisatie"), _("Functie"), _("Status"), _("Handtekening")]]
-        rows += [[r.name, r.organisation, r.function,
-                  _("wachtlijst") if waiting else _("aangemeld"), ""] for r, waiting in people]  # fmt: skip
+        rows = [[_("Naam"), _("Organisatie"), _("Functie"), _("Handtekening")]]
+        rows += [[r.name, r.organisation, r.function, ""] for r in people]
         return Response(as_xlsx(rows, title=session.title), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="deelnemers-{session.id}.xlsx"'})  # fmt: skip
     return render_template("agenda/attendance.html", event=event, session=session, people=people,

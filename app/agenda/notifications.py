@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.mail.services import MailContent
 from app.registration.notifications import facts, greeting, manage_action, queue_for
+from app.text import sentence
 from app.timezones import format_clock, format_day, format_period, to_local
 
 
@@ -25,10 +26,13 @@ def workshop_place(choice) -> None:
             subject=_("Er is een plaats in uw workshop: %(title)s", title=session.title),
             greeting=greeting(registration),
             paragraphs=[
-                _(
-                    "Er is een plaats vrijgekomen in de workshop %(title)s. Die plaats is nu van u.",
-                    title=session.title,
-                ),
+                sentence(
+                    _(
+                        "Er is een plaats vrijgekomen in de workshop %(title)s. Die plaats is nu van u.",
+                        title=session.title,
+                    ),
+                    session.title,
+                ),  # fmt: skip
                 f"{_when(session, language)}{room}",
             ],
             action=manage_action(registration),
@@ -195,8 +199,8 @@ def agenda_changed(
                 _("Het programma van %(title)s is gewijzigd. Dit is voor u van belang:", title=event.title),
                 lines,
                 *([note] if note else []),
-                *[_("Er is een plaats voor u vrijgekomen in de workshop %(title)s. Die plaats is nu van u.",
-                    title=title) for title in placed],
+                *[sentence(_("Er is een plaats voor u vrijgekomen in de workshop %(title)s. Die plaats is nu van u.",
+                             title=title), title) for title in placed],
                 *([_("Een geschrapte workshop die u had gekozen vervalt; via de link kiest u een andere workshop in die ronde.")]
                   if lost_workshop else []),
                 facts(registration, language),

@@ -71,25 +71,20 @@ def public_agenda(event: Event) -> PublicAgenda:
                         releases_of(event) if sessions else [])  # fmt: skip
 
 
-def attendance(session: Session) -> list[tuple[Registration, bool]]:
-    """(registration, waiting?) for a workshop's list; everyone with a place for the rest."""
-    if session.kind != SessionKind.WORKSHOP:
-        registrations = db.session.scalars(
-            sa.select(Registration)
-            .where(
-                Registration.event_id == session.event_id,
-                Registration.status == RegistrationStatus.CONFIRMED,
-            )
-            .options(so.joinedload(Registration.participant))
+def attendance(session: Session) -> list[Registration]:
+    """The signature list of a session, by name: for a workshop those with a confirmed place
+    in it (its waiting list signs nowhere); for the rest everyone with a place at the event."""
+    query = (
+        sa.select(Registration)
+        .where(
+            Registration.event_id == session.event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
         )
-        return sorted(((r, False) for r in registrations), key=lambda p: p[0].name.lower())
-    choices = db.session.scalars(
-        sa.select(SessionChoice)
-        .where(SessionChoice.session_id == session.id)
-        .options(so.joinedload(SessionChoice.registration).joinedload(Registration.participant))
+        .options(so.joinedload(Registration.participant))
     )
-    people = [
-        (c.registration, c.status == ChoiceStatus.WAITLISTED, c.position or 0) for c in choices
-    ]
-    people.sort(key=lambda p: (p[1], p[2], p[0].name.lower()))
-    return [(r, waiting) for r, waiting, _position in people]
+    if session.kind == SessionKind.WORKSHOP:
+        query = query.join(SessionChoice).where(
+            SessionChoice.session_id == session.id,
+            SessionChoice.status == ChoiceStatus.CONFIRMED,
+        )
+    return sorted(db.session.scalars(query), key=lambda r: (r.name.casefold(), r.id))

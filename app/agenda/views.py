@@ -12,6 +12,7 @@ from app.extensions import db
 from app.forms import render_form
 from app.links import personal_page
 from app.programme import lifecycle
+from app.registration.language import in_registration_language
 from app.registration.tokens import registration_by_token
 
 bp = Blueprint("agenda", __name__)
@@ -19,6 +20,7 @@ bp = Blueprint("agenda", __name__)
 
 @bp.route("/aanmelding/<token>/workshops", methods=["GET", "POST"])
 @personal_page
+@in_registration_language
 def choose(token: str):
     registration = registration_by_token(token)
     event = registration.event

@@ -92,8 +92,9 @@ def _common(entry: VEvent, *, start, end, modified: datetime, sequence: int, url
 
 
 def event_entry(event: Event, *, host: str, url: str, agenda: AgendaState = AgendaState(),
-                tentative: bool = False) -> VEvent:  # fmt: skip
-    """The event as one VEVENT: its time and place, its summary and its agenda."""
+                tentative: bool = False, online_link: bool = False) -> VEvent:  # fmt: skip
+    """The event as one VEVENT: its time and place, its summary and its agenda. The online
+    meeting's link only with `online_link`: for someone with a place, never in a public feed."""
     cancelled = event.is_cancelled
     entry = VEvent()
     entry.add("uid", uid("event", event.id, host))
@@ -104,7 +105,7 @@ def event_entry(event: Event, *, host: str, url: str, agenda: AgendaState = Agen
     parts = [event.summary] if event.summary else []
     if agenda.sessions:
         parts.append(_("Programma:") + "\n" + "\n".join(agenda_line(*s) for s in agenda.sessions))
-    if event.online_url:
+    if event.online_url and online_link:
         parts.append(_("Online: %(url)s", url=event.online_url))
     parts.append(url)
     entry.add("description", "\n\n".join(parts))

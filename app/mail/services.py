@@ -82,8 +82,10 @@ def queue_message(
     list_id: str = "",
     unsubscribe_url: str = "",
     qr_url: str = "",
+    group_message_id: int | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox, in the current transaction."""
+    """Add a message to the outbox, in the current transaction. `group_message_id`: the
+    organiser's group message this mail is one of (its history counts the deliveries)."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"
     message = OutboxMessage(
         kind=kind,
@@ -93,6 +95,7 @@ def queue_message(
         html_body=html_body,
         event_id=event_id,
         registration_id=registration_id,
+        group_message_id=group_message_id,
         calendar=calendar,
         calendar_method=calendar_method,
         reply_to=reply_to,
@@ -119,6 +122,8 @@ def hand_on_after_commit(ids: list[int]) -> None:
 
 @sa_event.listens_for(Session, "after_commit")
 def _hand_on_after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the messages wait for the transaction around it
     ids = session.info.pop("outbox_ids", None)
     if not ids:
         return

@@ -26,6 +26,7 @@ from app.forms import (
     no_line_breaks,
     sane_date,
 )
+from app.markdown import MARKDOWN_HINT
 from app.programme.models import EventKind
 from app.timezones import NonexistentLocalTime, from_local, to_local
 
@@ -79,7 +80,8 @@ class EventForm(Form):
         description=_l("Eén of twee zinnen voor het programma-overzicht."),
         validators=[Optional(), Length(max=400)],
     )
-    description = MultiLineField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)])
+    description = MultiLineField(_l("Beschrijving"), description=MARKDOWN_HINT,
+                                validators=[Optional(), Length(max=20000)])  # fmt: skip
     starts_at = LocalDateTimeField(_l("Begint op"), validators=[InputRequired()])
     ends_at = LocalDateTimeField(_l("Eindigt op"), validators=[InputRequired()])
     venue_name = SingleLineField(_l("Locatie"), validators=[Optional(), Length(max=200)])
@@ -89,6 +91,11 @@ class EventForm(Form):
         _l("Link voor online deelname"),
         validators=[Optional(), URL(require_tld=False), Length(max=500), no_line_breaks],
         filters=[clean_text],
+    )
+    cost = SingleLineField(
+        _l("Kosten"),
+        description=_l("Leeg laten: gratis. Bijvoorbeeld: € 25, studenten gratis."),
+        validators=[Optional(), Length(max=100)],
     )
     capacity = BoundedIntegerField(
         _l("Aantal plaatsen"),
@@ -164,6 +171,7 @@ class EventForm(Form):
             "city": (self.city.data or "").strip(),
             "online_url": self.online_url.data or None,
             "capacity": self.capacity.data,
+            "cost": (self.cost.data or "").strip(),
             "registration_opens_at": self.registration_opens_at.utc,
             "registration_closes_at": self.registration_closes_at.utc,
             "contact_email": (self.contact_email.data or "").strip(),
@@ -202,7 +210,8 @@ class AccreditationForm(Form):
 
 class ThemeForm(Form):
     name = SingleLineField(_l("Naam"), validators=[DataRequired(), Length(max=120)])
-    description = MultiLineField(_l("Beschrijving"), validators=[Optional(), Length(max=5000)])
+    description = MultiLineField(_l("Beschrijving"), description=MARKDOWN_HINT,
+                                validators=[Optional(), Length(max=5000)])  # fmt: skip
     contact_name = SingleLineField(_l("Contactpersoon"), validators=[Optional(), Length(max=120)])
     contact_email = EmailAddressField(
         _l("E-mailadres contactpersoon"), validators=[Optional(), Email(), Length(max=254)]

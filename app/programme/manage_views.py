@@ -15,6 +15,7 @@ from app.extensions import db
 from app.forms import accepted, render_form, seen_version
 from app.programme import services
 from app.programme.forms import AccreditationForm, DuplicateEventForm, EventForm, ThemeForm
+from app.registration import listing
 
 bp = Blueprint("programme_manage", __name__, url_prefix="/beheer")
 
@@ -52,8 +53,10 @@ def _chosen_organisers(form: EventForm):
 @bp.route("/activiteiten")
 @organiser_required
 def events():
+    """The organiser's dashboard: what is coming with its places, waiting list and check-ins
+    (counted in a fixed number of queries), and what is over, apart."""
     events = db.session.scalars(services.events_managed_by(current_user)).all()
-    return render_template("programme/manage/events.html", events=events)
+    return render_template("programme/manage/events.html", dashboard=listing.dashboard(events))
 
 
 @bp.route("/activiteiten/nieuw", methods=["GET", "POST"])

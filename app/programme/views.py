@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice as Choice
 
+from app.activity import summary
 from app.activity.page import event_page
 from app.extensions import db
 from app.programme import services
@@ -40,7 +41,14 @@ def _programme_listing(events_query, template: str):
     )
     if page > 1 and not pagination.items:
         abort(404)
-    return render_template(template, form=form, pagination=pagination, theme=theme)
+    return render_template(template, form=form, pagination=pagination, theme=theme,
+                           **_card_context(pagination.items))  # fmt: skip
+
+
+def _card_context(events) -> dict:
+    """What the event cards need beyond the events: their availability (one query for the
+    page) and the kind label, said once."""
+    return {"availability": summary.availabilities(events), "kind_label": summary.kind_label}
 
 
 @bp.route("/")
@@ -69,4 +77,5 @@ def theme(slug: str):
     theme = services.theme_by_slug(slug)
     upcoming = db.session.scalars(services.upcoming_events(theme)).all()
     past = db.session.scalars(services.past_events(theme).limit(20)).all()
-    return render_template("programme/theme.html", theme=theme, upcoming=upcoming, past=past)
+    return render_template("programme/theme.html", theme=theme, upcoming=upcoming, past=past,
+                           **_card_context([*upcoming, *past]))  # fmt: skip

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from app.forms import (
     BoundedIntegerField,
+    CheckboxField,
     EmailAddressField,
     Form,
     MultiLineField,
@@ -46,10 +47,18 @@ class RegistrationForm(DetailsForm):
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
-    privacy = BooleanField(_l("Ik heb de privacyverklaring gelezen."), validators=[InputRequired()])
-    newsletter = BooleanField(_l("Ja, stuur mij de nieuwsbrief van de werkplaats (optioneel)."))
-    photos = BooleanField(
-        _l("Ik vind het goed dat ik herkenbaar op foto's van deze activiteit sta (optioneel).")
+    privacy = CheckboxField(
+        _l("Ik heb de privacyverklaring gelezen."),
+        name_in_errors=_l("Privacyverklaring"),
+        validators=[InputRequired()],
+    )
+    newsletter = CheckboxField(
+        _l("Ja, stuur mij de nieuwsbrief van de werkplaats (optioneel)."),
+        name_in_errors=_l("Nieuwsbrief"),
+    )
+    photos = CheckboxField(
+        _l("Ik vind het goed dat ik herkenbaar op foto's van deze activiteit sta (optioneel)."),
+        name_in_errors=_l("Foto's"),
     )
     # A field people never see; bots fill in everything.
     website = SingleLineField(
@@ -184,20 +193,6 @@ class QuestionForm(Form):
 
     def option_list(self) -> list[str]:
         return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]
-
-
-class MessageForm(Form):
-    audience = SelectField(
-        _l("Aan"),
-        choices=[
-            Choice("all", _l("Iedereen die is aangemeld of op de wachtlijst staat")),
-            Choice("confirmed", _l("Alleen wie een plaats heeft")),
-            Choice("waitlisted", _l("Alleen de wachtlijst")),
-        ],
-        validators=[InputRequired()],
-    )
-    subject = SingleLineField(_l("Onderwerp"), validators=[DataRequired(), Length(max=200)])
-    body = MultiLineField(_l("Bericht"), validators=[DataRequired(), Length(max=10000)])
 
 
 class MoveForm(Form):

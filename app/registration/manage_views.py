@@ -1,5 +1,6 @@
-"""Organisers: registrations per event, cancel and promote by hand, exports, messages, and
-the event's own questions."""
+"""Organisers: registrations per event, one person's record, adding someone by hand, cancelling
+(with a confirmation step), giving a place and moving on the waiting list, resending a link,
+exports, and the event's own questions. (Messages: message_views.py, on this blueprint.)"""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,18 +8,23 @@ from flask_login import current_user
 
 from app.accounts.permissions import organiser_required
 from app.activity import services as activity
+from app.errors import DomainError, StateConflict
 from app.extensions import db
 from app.forms import render_form
 from app.programme import services as programme
-from app.registration import exports, listing, messages, services
+from app.registration import by_hand, exports, listing, person, services
 from app.registration import questions as event_questions
-from app.registration.forms import MessageForm, MoveForm, QuestionForm
+from app.registration.forms import MoveForm, QuestionForm
+from app.registration.manage_forms import ResendLinkForm, by_hand_form
 from app.registration.models import RegistrationStatus
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/beheer")
 
 
-def _back_to_list(registration):
+def _back(registration):
+    """To the person's record when the action was taken there, else to the event's list."""
+    if request.values.get("terug") == "persoon":
+        return redirect(url_for(".person_page", registration_id=registration.id))
     return redirect(url_for(".registrations", event_id=registration.event_id))
 
 
@@ -39,17 +45,120 @@ def registrations(event_id: int):
         status=status,
         search=search,
         move_form=MoveForm(formdata=None),
+        frozen_reason=person.frozen_reason(event),
     )
 
 
-@bp.route("/aanmeldingen/<int:registration_id>/annuleren", methods=["POST"])
+@bp.route("/aanmeldingen/<int:registration_id>")
+@organiser_required
+def person_page(registration_id: int):
+    registration = listing.managed_registration(current_user, registration_id)
+    return _render_person(registration)
+
+
+def _render_person(registration, status: int = 200):
+    return render_template(
+        "registration/manage/person.html",
+        record=person.person_record(registration),
+        resend_form=ResendLinkForm(formdata=None),
+        move_form=MoveForm(formdata=None),
+        mail_kinds=person.MAIL_KINDS,
+        mail_statuses=person.MAIL_STATUSES,
+        check_in_methods=person.CHECK_IN_METHODS,
+        cancelled_by=person.CANCELLED_BY,
+    ), status
+
+
+@bp.route("/activiteiten/<int:event_id>/aanmeldingen/nieuw", methods=["GET", "POST"])
+@organiser_required
+def add(event_id: int):
+    """A phone or e-mail sign-up, entered by the organiser: the public form's fields and rules
+    (by_hand.add_by_hand), and the organiser's choices of a place beyond capacity and a mail."""
+    event = programme.managed_event(current_user, event_id)
+    parts = by_hand_form(event)
+    form = parts.form
+    if form.validate_on_submit():
+        try:
+            outcome = by_hand.add_by_hand(
+                event.id, parts.details(), parts.chosen_workshops(), by=current_user,
+                beyond_capacity=form.beyond_capacity.data, tell=form.send_mail.data,
+            )  # fmt: skip
+        except (DomainError, StateConflict) as refused:  # e.g. the event was cancelled meanwhile
+            db.session.rollback()
+            flash(str(refused.description), "error")
+            return _render_add(event, parts, refused.code)
+        db.session.commit()
+        flash(_added_message(outcome), "info" if outcome.already_registered else "success")
+        return redirect(url_for(".person_page", registration_id=outcome.registration.id))
+    return _render_add(event, parts, 400 if form.is_submitted() else 200)
+
+
+def _render_add(event, parts, status: int):
+    return render_template(
+        "registration/manage/add.html",
+        event=event,
+        form=parts.form,
+        extra_fields=parts.extra_fields,
+        refusal=by_hand.refusal_reason(event),
+        seats_left=services.seats_left(event),
+    ), status
+
+
+def _added_message(outcome: by_hand.ByHandOutcome) -> str:
+    registration = outcome.registration
+    if outcome.already_registered:
+        return _(
+            "%(name)s was al aangemeld met dit e-mailadres. Er is niets veranderd en niets verstuurd.",
+            name=registration.name,
+        )
+    if outcome.beyond_capacity:
+        said = _("%(name)s heeft een plaats, boven de capaciteit.", name=registration.name)
+    elif registration.is_confirmed:
+        said = _("%(name)s heeft een plaats.", name=registration.name)
+    else:
+        said = _(
+            "De activiteit is vol: %(name)s staat op plaats %(position)d van de wachtlijst.",
+            name=registration.name,
+            position=registration.waitlist_position,
+        )
+    mailed = _("Er gaat een bevestiging per e-mail.") if outcome.mailed else _("Er is geen e-mail verstuurd.")  # fmt: skip
+    return f"{said} {mailed}"
+
+
+@bp.route("/aanmeldingen/<int:registration_id>/annuleren", methods=["GET", "POST"])
 @organiser_required
 def cancel(registration_id: int):
+    """GET shows what cancelling will do (who moves up, who is mailed) and asks to confirm;
+    POST (CSRF-checked like every POST) does it."""
     registration = listing.managed_registration(current_user, registration_id)
-    activity.cancel_registration(registration.id, by="organiser")
+    if request.method == "POST":
+        activity.cancel_registration(registration.id, by="organiser")
+        db.session.commit()
+        flash(_("Aanmelding geannuleerd."), "success")
+        return _back(registration)
+    return render_template(
+        "registration/manage/cancel_confirm.html",
+        preview=person.cancel_preview(registration),
+        registration=registration,
+        event=registration.event,
+        back_to=request.args.get("terug", ""),
+    )
+
+
+@bp.route("/aanmeldingen/<int:registration_id>/link-opnieuw", methods=["POST"])
+@organiser_required
+def resend_link(registration_id: int):
+    registration = listing.managed_registration(current_user, registration_id)
+    form = ResendLinkForm()
+    person.resend_link(registration, stop_earlier=bool(form.stop_earlier.data))
     db.session.commit()
-    flash(_("Aanmelding geannuleerd."), "success")
-    return _back_to_list(registration)
+    flash(
+        _("Er gaat een nieuwe link naar %(email)s. Eerdere links werken niet meer.", email=registration.participant.email)
+        if form.stop_earlier.data
+        else _("Er gaat een nieuwe link naar %(email)s.", email=registration.participant.email),
+        "success",
+    )  # fmt: skip
+    return redirect(url_for(".person_page", registration_id=registration.id))
 
 
 @bp.route("/aanmeldingen/<int:registration_id>/plaats-geven", methods=["POST"])
@@ -59,7 +168,7 @@ def promote(registration_id: int):
     services.promote_by_hand(registration.id)
     db.session.commit()
     flash(_("Deze persoon heeft nu een plaats en krijgt bericht."), "success")
-    return _back_to_list(registration)
+    return _back(registration)
 
 
 @bp.route("/aanmeldingen/<int:registration_id>/verplaatsen", methods=["POST"])
@@ -69,11 +178,13 @@ def move(registration_id: int):
     form = MoveForm()
     if not form.validate():
         flash(_("Geef een plaats op de wachtlijst op (1 of hoger)."), "error")
+        if request.values.get("terug") == "persoon":
+            return _render_person(registration, 400)
         return registrations(registration.event_id), 400  # the list again, with the message
     services.move_on_waitlist(registration.id, form.position.data)
     db.session.commit()
     flash(_("Wachtlijst bijgewerkt."), "success")
-    return _back_to_list(registration)
+    return _back(registration)
 
 
 @bp.route("/activiteiten/<int:event_id>/aanmeldingen.<any(csv, xlsx):kind>")
@@ -95,30 +206,6 @@ def export(event_id: int, kind: str):
             "Cache-Control": "no-store",
         },
     )
-
-
-@bp.route("/activiteiten/<int:event_id>/bericht", methods=["GET", "POST"])
-@organiser_required
-def message(event_id: int):
-    event = programme.managed_event(current_user, event_id)
-    form = MessageForm()
-    if form.validate_on_submit():
-        sent = messages.message_registrants(
-            event, form.audience.data, form.subject.data, form.body.data
-        )
-        skipped = messages.group_messages_stopped(event, form.audience.data)
-        db.session.commit()
-        flash(_("Bericht verstuurd aan %(n)d personen.", n=sent), "success")
-        if skipped:
-            flash(
-                _(
-                    "%(n)d personen willen geen berichten van de organisatie meer en kregen dit bericht niet.",
-                    n=skipped,
-                ),
-                "info",
-            )
-        return redirect(url_for(".registrations", event_id=event.id))
-    return render_form("registration/manage/message.html", form, event=event)
 
 
 @bp.route("/activiteiten/<int:event_id>/vragen", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from app.links import external_url
 from app.mail.services import MailContent, queue_message, render_message
 from app.registration.models import Registration
 from app.registration.tokens import issue_manage_token
+from app.text import sentence
 from app.timezones import format_period
 
 
@@ -29,6 +30,8 @@ def facts(registration: Registration, language: str) -> str:
     lines = [_("Wanneer: %(when)s", when=format_period(event.starts_at, event.ends_at, language))]
     if _where(event):
         lines.append(_("Waar: %(where)s", where=_where(event)))
+    if event.online_url and registration.is_confirmed and not event.is_cancelled:
+        lines.append(_("Online: %(url)s", url=event.online_url))  # theirs: not on the public page
     return "\n".join(lines)
 
 
@@ -61,6 +64,7 @@ def queue_for(registration: Registration, kind: str, compose, calendar_method: s
             content.closing.append(_(
                 "Afmelden kan alleen via uw persoonlijke link. Een uitnodiging weigeren of verwijderen in uw agenda meldt u niet af."
             ))  # fmt: skip
+        _one_stop_after_title(content, registration.event.title)
         subject, text, html = render_message(content)
         calendar = invitation(registration, calendar_method) if calendar_method else None
     queue_message(
@@ -77,6 +81,15 @@ def queue_for(registration: Registration, kind: str, compose, calendar_method: s
         qr_url=content.qr[1] if content.qr else "",
         **headers,
     )
+
+
+def _one_stop_after_title(content: MailContent, title: str) -> None:
+    """Every sentence of a mail that ends in the event's title ("… voor Wat nu?.") keeps the
+    title's own mark and no extra full stop; in one place, for every mail about a registration."""
+    content.paragraphs = [sentence(paragraph, title) for paragraph in content.paragraphs]
+    content.closing = [sentence(paragraph, title) for paragraph in content.closing]
+    if content.footer:
+        content.footer = (sentence(content.footer[0], title), content.footer[1])
 
 
 def calendar_paragraph(registration: Registration) -> str:
@@ -321,29 +334,3 @@ def reminder(registration: Registration) -> None:
         )
 
     queue_for(registration, "reminder", compose)
-
-
-def organiser_message(
-    registration: Registration, subject: str, body: str, *, list_id: str, unsubscribe_url: str
-) -> None:
-    """Bulk mail (see messages.message_registrants): it names its list and says, in its last
-    line as in its List-Unsubscribe header, why the person gets it and how to stop it."""
-    event = registration.event
-
-    def compose(language):
-        return MailContent(
-            subject=subject,
-            greeting=greeting(registration),
-            paragraphs=[part.strip() for part in body.split("\n\n") if part.strip()],
-            action=manage_action(registration),
-            footer=(
-                _(
-                    "U ontvangt dit bericht omdat u bent aangemeld voor %(title)s. Geen berichten van de organisatie meer ontvangen?",
-                    title=event.title,
-                ),
-                unsubscribe_url,
-            ),
-        )
-
-    queue_for(registration, "organiser_message", compose,
-              list_id=list_id, unsubscribe_url=unsubscribe_url)  # fmt: skip

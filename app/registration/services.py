@@ -212,8 +212,9 @@ def tell_registered(registration: Registration, more=None) -> None:
 
 
 def register(
-    event_id: int, details: RegistrationDetails, *, tell: bool = True, at_desk: bool = False
-) -> RegistrationOutcome:
+    event_id: int, details: RegistrationDetails, *, tell: bool = True, at_desk: bool = False,
+    by_organiser: bool = False,
+) -> RegistrationOutcome:  # fmt: skip
     """A place if one is left and nobody waits for it, else the end of the waiting list; one
     registration per person.
 
@@ -222,12 +223,16 @@ def register(
     `tell=False`: the caller sends the mail for a new registration (`tell_registered`), e.g.
     once the workshops are decided too. `at_desk`: a walk-in on the day, registered by the
     desk after the form has closed (even once the event started); they get a place or
-    nothing, never the waiting list, and someone registered already is not mailed again."""
+    nothing, never the waiting list, and someone registered already is not mailed again.
+    `by_organiser`: added by hand, also outside the form's opening hours (by_hand.py checks
+    the event's phase)."""
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
     if at_desk:
         lifecycle.ensure_desk_may_seat(event)
+    elif by_organiser:
+        lifecycle.ensure_places_may_move(event)
     else:
         reason = registration_closed_reason(event)
         if reason is not None:
@@ -254,6 +259,8 @@ def register(
         registration = Registration(event=event, participant=participant)
         db.session.add(registration)
     registration.cancelled_at = registration.cancelled_by = None
+    # A cancelled registration taken up again starts afresh (by_hand sets these after).
+    registration.entered_by_id, registration.beyond_capacity = None, False
     _apply(registration, details)
     if has_place:
         registration.status = RegistrationStatus.CONFIRMED
@@ -278,6 +285,24 @@ def update_details(registration: Registration, details: RegistrationDetails) -> 
     registration.participant.name = registration.name
     db.session.flush()
     return registration
+
+
+def newcomer_position(event: Event) -> int | None:
+    """What a new registration gets now (the rule `register` applies): None for a place,
+    else its place at the end of the waiting list."""
+    left = seats_left(event)
+    if (left is None or left > 0) and WAITLIST.first(event.id) is None:
+        return None
+    return WAITLIST.last(event.id) + 1
+
+
+def position_to_show(outcome: RegistrationOutcome) -> int | None:
+    """The status the confirmation page shows (None: a place). For an address registered
+    already it is what a new registration would have got, so that the page looks the same
+    either way and tells nobody whether an address is known; their mail has the truth."""
+    if outcome.already_registered:
+        return newcomer_position(outcome.registration.event)
+    return outcome.registration.waitlist_position
 
 
 def locked(registration_id: int) -> tuple[Registration, Event]:
@@ -314,6 +339,8 @@ def promote_by_hand(registration_id: int) -> Registration:
     lifecycle.ensure_places_may_move(event)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Alleen iemand op de wachtlijst kan een plaats krijgen."))
+    left = seats_left(event)
+    registration.beyond_capacity = left is not None and left <= 0  # recorded, as by hand
     _confirm(registration)
     notifications.promoted(registration)
     return registration

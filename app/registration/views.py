@@ -11,13 +11,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.activity import services as activity
 from app.activity.page import event_page, registration_page
+from app.agenda import reading as agenda_reading
 from app.attendance.codes import checkin_url, code_for_link
 from app.errors import DomainError
 from app.extensions import csrf, db, limiter
@@ -26,10 +27,12 @@ from app.links import personal_page
 from app.programme import lifecycle
 from app.programme import services as programme
 from app.qr import qr_svg
-from app.registration import messages, services
+from app.registration import consents, messages, services
 from app.registration.forms import DetailsForm, build_form, details_from, event_fields, prefill
+from app.registration.language import in_registration_language, language_for
 from app.registration.questions import questions_for
 from app.registration.tokens import registration_by_token, registration_by_unsubscribe_token
+from app.timezones import format_moment
 
 bp = Blueprint("registration", __name__)
 
@@ -77,8 +80,9 @@ def register(slug: str):
             extra_fields=page.extra_fields,
         ), 400
     details = details_from(form, page.questions, event.accreditations, str(get_locale()))
+    chosen = page.chosen_workshops()
     try:
-        activity.register(event.id, details, page.chosen_workshops())
+        outcome, _workshops = activity.register(event.id, details, chosen)
     except services.RegistrationClosed as closed:
         db.session.rollback()
         flash(str(closed.description), "error")
@@ -88,10 +92,25 @@ def register(slug: str):
         flash(str(refused.description), "error")
         return render_template("registration/register.html", event=event, seats_left=page.seats_left,
                                form=form, extra_fields=page.extra_fields), 400  # fmt: skip
+    receipt = _receipt(page, details.email, chosen, services.position_to_show(outcome))
     db.session.commit()
     g.registration_mailed = True
-    session["registration_received"] = slug
+    session["registration_received"] = receipt
     return redirect(url_for(".registered", slug=slug))
+
+
+def _receipt(page, email: str, chosen: list[int], position: int | None) -> dict:
+    """What the confirmation page repeats of the form just sent: the address typed, the
+    workshops picked (and which were full, as the form said), and the status — nothing
+    the visitor did not send or could not see on the event page."""
+    full = [
+        workshop.id
+        for ronde in page.agenda.rondes
+        for workshop in ronde.workshops
+        if workshop.id in chosen and agenda_reading.seats_left(workshop, page.agenda.counts) == 0
+    ]
+    return {"slug": page.event.slug, "email": email, "position": position,
+            "workshops": chosen, "full": full}  # fmt: skip
 
 
 @bp.route("/activiteiten/<slug>/aangemeld")
@@ -99,13 +118,27 @@ def registered(slug: str):
     """The same page for a new registration and an address registered already: the form
     tells nobody whether an address is known. What the person has is in their mail."""
     event = programme.public_event(slug, viewer=current_user)
-    if session.pop("registration_received", None) != slug:
+    receipt = session.pop("registration_received", None)
+    if not isinstance(receipt, dict) or receipt.get("slug") != slug:
         return redirect(url_for("programme.event", slug=slug))
-    return render_template("registration/registered.html", event=event)
+    chosen = set(receipt["workshops"])
+    workshops = [
+        (workshop, workshop.id in receipt["full"])
+        for workshop in agenda_reading.event_sessions(event, include_cancelled=False)
+        if workshop.id in chosen
+    ]
+    return render_template(
+        "registration/registered.html",
+        event=event,
+        email=receipt["email"],
+        position=receipt["position"],
+        workshops=workshops,
+    )
 
 
 @bp.route("/aanmelding/<token>", methods=["GET", "POST"])
 @personal_page
+@in_registration_language
 def manage(token: str):
     registration = registration_by_token(token)
     event = registration.event
@@ -121,6 +154,8 @@ def manage(token: str):
         flash(_("Uw gegevens zijn bijgewerkt."), "success")
         return redirect(url_for(".manage", token=token))
     page = registration_page(registration)
+    cancelled = registration.cancelled_at
+    cancelled_on = format_moment(cancelled, str(get_locale())) if cancelled else None
     return render_form(
         "registration/manage.html",
         form,
@@ -132,7 +167,30 @@ def manage(token: str):
         frozen_reason=page.frozen_reason,
         workshops=page.workshops,
         extra_fields=event_fields(form, questions, event.accreditations),
+        cancelled_on=cancelled_on,
     )
+
+
+@bp.route("/aanmelding/<token>/toestemming/<purpose>/intrekken", methods=["POST"])
+@personal_page
+@in_registration_language
+def withdraw_consent(token: str, purpose: str):
+    registration = registration_by_token(token)
+    consents.withdraw_consent(registration, purpose)
+    db.session.commit()
+    flash(_("Uw toestemming is ingetrokken."), "success")
+    return redirect(url_for(".manage", token=token, _anchor="toestemming"))
+
+
+@bp.route("/aanmelding/<token>/toestemming/<purpose>/geven", methods=["POST"])
+@personal_page
+@in_registration_language
+def give_consent(token: str, purpose: str):
+    registration = registration_by_token(token)
+    consents.give_consent(registration, purpose)
+    db.session.commit()
+    flash(_("Bedankt, uw toestemming is vastgelegd."), "success")
+    return redirect(url_for(".manage", token=token, _anchor="toestemming"))
 
 
 def _certificate_ready(registration) -> bool:
@@ -158,6 +216,7 @@ def _checkin_qr(registration, token: str) -> Markup | None:
 
 @bp.route("/aanmelding/<token>/afmelden", methods=["GET", "POST"])
 @personal_page
+@in_registration_language
 def cancel(token: str):
     registration = registration_by_token(token)
     page = registration_page(registration)
@@ -176,6 +235,7 @@ def cancel(token: str):
 
 @bp.route("/aanmelding/<token>/nieuwe-link", methods=["POST"])
 @personal_page
+@in_registration_language
 def renew_link(token: str):
     """Stop every link to this registration, this one too, and mail a fresh one."""
     registration = registration_by_token(token)
@@ -200,4 +260,5 @@ def stop_group_messages(token: str):
         messages.stop_group_messages(registration)
         db.session.commit()
     stopped = registration.group_messages_stopped_at is not None
-    return render_template("registration/unsubscribe.html", event=event, stopped=stopped)
+    with force_locale(language_for(registration)):
+        return render_template("registration/unsubscribe.html", event=event, stopped=stopped)

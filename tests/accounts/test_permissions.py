@@ -33,11 +33,20 @@ ORGANISER_ROUTES = [
     ),
     ("GET", "/beheer/activiteiten/{event}/aanmeldingen", "owner", 200),
     ("GET", "/beheer/activiteiten/{event}/aanmeldingen.{export}", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/aanmeldingen/nieuw", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/aanmeldingen/nieuw", "owner", 400),
+    ("GET", "/beheer/aanmeldingen/{registration}", "owner", 200),
+    ("GET", "/beheer/aanmeldingen/{registration}/annuleren", "owner", 200),
     ("POST", "/beheer/aanmeldingen/{registration}/annuleren", "owner", 302),
+    ("POST", "/beheer/aanmeldingen/{registration}/link-opnieuw", "owner", 302),
     ("POST", "/beheer/aanmeldingen/{registration}/plaats-geven", "owner", 302),
     ("POST", "/beheer/aanmeldingen/{registration}/verplaatsen", "owner", 400),
     ("GET", "/beheer/activiteiten/{event}/bericht", "owner", 200),
     ("POST", "/beheer/activiteiten/{event}/bericht", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/bericht/voorbeeld", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/bericht/test", "owner", 400),
+    ("GET", "/beheer/activiteiten/{event}/berichten", "owner", 200),
+    ("GET", "/beheer/activiteiten/{event}/berichten/{group_message}", "owner", 200),
     ("GET", "/beheer/activiteiten/{event}/mail", "owner", 200),
     ("POST", "/beheer/activiteiten/{event}/mail/opnieuw", "owner", 302),
     ("POST", "/beheer/activiteiten/{event}/mail/{message}/opnieuw", "owner", 302),
@@ -148,9 +157,23 @@ def world(make_user, make_event, make_theme, app, tmp_path):
                                          "ends_at": event.ends_at, "room_id": room.id}, [speaker])  # fmt: skip
     db.session.commit()
     certificate, job = _a_certificate_and_a_zip(event, waiting.registration, app, tmp_path)
+    group_message = _a_group_message(event)
     return users, {"certificate": certificate.id, "job": job.id, "room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
                    "user": users["other_organiser"].id, "registration": waiting.registration.id,
-                   "question": question.id, "export": "csv", "message": message.id}  # fmt: skip
+                   "question": question.id, "export": "csv", "message": message.id,
+                   "group_message": group_message.id}  # fmt: skip
+
+
+def _a_group_message(event):
+    """One message in the event's history, so that its page can be opened."""
+    from app.extensions import db
+    from app.registration.models import GroupMessage
+
+    group_message = GroupMessage(event_id=event.id, audience="all", subject="Parkeren",
+                                 body="Parkeer achter.", recipients=1)  # fmt: skip
+    db.session.add(group_message)
+    db.session.commit()
+    return group_message
 
 
 def _a_certificate_and_a_zip(event, registration, app, tmp_path):

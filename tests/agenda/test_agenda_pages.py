@@ -140,21 +140,29 @@ def test_required_choice_is_asked_on_the_form(client, themadag):
     )
 
 
-def test_attendance_list_for_workshop_leaders_on_screen_and_as_xlsx(client, themadag, register):
+def test_signature_list_for_workshop_leaders_has_only_confirmed_places(client, themadag, register):
+    """On screen and as XLSX: who has a place in the workshop signs; its waiting list (Bram)
+    and whoever only chose another workshop (Cas) are not on it."""
     import io
 
     event, s, owner = themadag(capacity_wonen=1)
     for name in ("Anna", "Bram"):
         choices.choose_workshops(register(event, name), [s["wonen"].id])
+        db.session.commit()
+    choices.choose_workshops(register(event, "Cas"), [s["geld"].id])
     db.session.commit()
     login(client, owner)
     html = client.get(
         f"/beheer/activiteiten/{event.id}/programma/{s['wonen'].id}/deelnemers"
     ).get_data(as_text=True)
-    assert html.index("Anna") < html.index("Bram") and "wachtlijst" in html
+    assert "Anna" in html and "Bram" not in html and "Cas" not in html
     xlsx = client.get(f"/beheer/activiteiten/{event.id}/programma/{s['wonen'].id}/deelnemers.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.get_data())).active.values)
-    assert [r[0] for r in rows[1:]] == ["Anna", "Bram"]
+    assert rows[0] == ("Naam", "Organisatie", "Functie", "Handtekening")
+    assert [r[0] for r in rows[1:]] == ["Anna"]
+    plenary = client.get(f"/beheer/activiteiten/{event.id}/programma/{s['slot'].id}/deelnemers")
+    everyone = plenary.get_data(as_text=True)
+    assert all(name in everyone for name in ("Anna", "Bram", "Cas"))
     rooms = client.get(f"/beheer/activiteiten/{event.id}/zalen").get_data(as_text=True)
     assert "Zaal 1.12" in rooms and "1 aangemeld" in rooms
 

@@ -95,12 +95,12 @@ def test_build_by_dragging_flag_and_undo_a_conflict_publish_register_and_change(
         message.get_body(preferencelist=("plain",)).get_content(),
     ).group(0)
     page.goto(link)
-    assert "Wonen" in page.locator("main ul.plain").inner_text()
+    assert "Wonen" in page.locator("main ul.summary-workshops").inner_text()
     page.get_by_role("link", name="Workshops kiezen of wijzigen").click()
     page.get_by_label(re.compile("^Geld")).check()
     page.get_by_role("button", name="Keuze opslaan").click()
     assert "Uw keuze is opgeslagen." in page.locator(".flashes").inner_text()
-    assert "Geld" in page.locator("main ul.plain").inner_text()
+    assert "Geld" in page.locator("main ul.summary-workshops").inner_text()
     assert page.csp_violations == []
 
 

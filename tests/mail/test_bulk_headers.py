@@ -58,7 +58,7 @@ def test_a_group_message_carries_the_bulk_headers_and_a_personal_stop_link(
         text, html = bodies(message)
         footer = (
             "U ontvangt dit bericht omdat u bent aangemeld voor Wat gaat er goed tussen "
-            "generaties?. Geen berichten van de organisatie meer ontvangen?"
+            "generaties? Geen berichten van de organisatie meer ontvangen?"
         )
         assert text.rstrip().endswith(f"{footer} {url}")
         assert f'<a href="{url}"' in html and html.index(url) > html.index("Parkeer achter.")
