@@ -228,6 +228,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("app.markdown.MarkdownFilters")  # |markdown, |markdown_plain
     app.jinja_env.filters["sentence"] = text.sentence  # no doubled stop after a title
     app.jinja_env.filters["dutch"] = text.dutch  # lang="nl" round Dutch content on other pages
+    app.jinja_env.globals["content_lang"] = text.content_lang  # the same, as an attribute
     app.jinja_env.filters["day"] = lambda moment: format_day(moment, locale())
     # '09.12' in Dutch, '09:12' in English
     app.jinja_env.filters["clock"] = lambda moment: format_clock(moment, locale())

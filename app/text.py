@@ -39,3 +39,11 @@ def dutch(value) -> Markup:
     if str(get_locale() or CONTENT_LANGUAGE) == CONTENT_LANGUAGE:
         return escape(value)
     return Markup('<span lang="{}">{}</span>').format(CONTENT_LANGUAGE, value)
+
+
+def content_lang() -> Markup:
+    """` lang="nl"` for an element holding organisers' Dutch text on a page in another
+    language (a description, a summary); nothing on a Dutch page."""
+    if str(get_locale() or CONTENT_LANGUAGE) == CONTENT_LANGUAGE:
+        return Markup("")
+    return Markup(f' lang="{CONTENT_LANGUAGE}"')

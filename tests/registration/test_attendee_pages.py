@@ -418,3 +418,17 @@ def test_a_dutch_registration_is_dutch_with_dutch_times(client, themadag):
     db.session.commit()
     html = client.get(link_to(outcome.registration)).get_data(as_text=True)
     assert '<html lang="nl">' in html and "10.45–11.45" in html and "10:45" not in html
+
+
+def test_dutch_content_is_marked_as_such_on_english_public_pages(client, make_event):
+    event = make_event(title="Wat werkt in de wijk?", summary="Een avond over buurtwerk.",
+                       description="Over **samenwerken** in de wijk.")  # fmt: skip
+    dutch_page = client.get(f"/activiteiten/{event.slug}").get_data(as_text=True)
+    assert 'lang="nl">Wat werkt' not in dutch_page  # a Dutch page needs no marking
+    client.post("/taal", data={"taal": "en"})
+    page = client.get(f"/activiteiten/{event.slug}").get_data(as_text=True)
+    assert '<span lang="nl">Wat werkt in de wijk?</span>' in page
+    assert '<p class="lead" lang="nl">Een avond over buurtwerk.</p>' in page
+    assert '<div class="rich-text" lang="nl"><p>Over <strong>samenwerken</strong>' in page
+    listing = client.get("/").get_data(as_text=True)
+    assert '<span lang="nl">Wat werkt in de wijk?</span>' in listing
