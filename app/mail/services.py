@@ -11,10 +11,10 @@ before it is sent, so two senders never send the same message."""
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -102,7 +102,9 @@ def queue_message(
         list_id=list_id,
         unsubscribe_url=unsubscribe_url,
         qr_url=qr_url,
-        message_id=make_msgid(domain=host),
+        # Not email.utils.make_msgid: its randomness comes from `random`, which a seeded
+        # generator (a test's, a library's) repeats within one clock tick.
+        message_id=f"<{secrets.token_hex(16)}@{host}>",
         status=OutboxStatus.PENDING,
         next_attempt_at=utcnow(),
     )
