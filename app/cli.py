@@ -7,7 +7,8 @@ def register(app: Flask) -> None:
     from app.accounts.cli import create_user_command
     from app.demo import demo_data_command
     from app.mail.cli import outbox_cli
-    from app.registration.cli import privacy_cli, reminders_cli
+    from app.privacy.cli import privacy_cli
+    from app.registration.cli import reminders_cli
 
     for command in (create_user_command, demo_data_command, outbox_cli, reminders_cli, privacy_cli):
         app.cli.add_command(command)

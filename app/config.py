@@ -127,6 +127,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "CERTIFICATE_FILES_DIR": os.environ.get(
             "CERTIFICATE_FILES_DIR", str(INSTANCE_DIR / "certificates")
         ),
+        # Personal data of an event is anonymised this many months after it ends (an event can
+        # set its own), by `flask privacy apply-retention`; what verifies an issued certificate
+        # (holder's name, register numbers) is kept this many years after the event.
+        "PRIVACY_RETENTION_MONTHS": int(os.environ.get("PRIVACY_RETENTION_MONTHS", "12")),
+        "PRIVACY_CERTIFICATE_YEARS": int(os.environ.get("PRIVACY_CERTIFICATE_YEARS", "7")),
         "PROGRAMME_PAGE_SIZE": int(os.environ.get("PROGRAMME_PAGE_SIZE", "12")),
         "ORGANISATION_NAME": os.environ.get(
             "ORGANISATION_NAME", "Werkplaats Sociaal Domein Rivierenland"

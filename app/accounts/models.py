@@ -31,8 +31,8 @@ class User(UserMixin, db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
-    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True, info={"personal": True})
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), info={"personal": True})
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     role: so.Mapped[str] = so.mapped_column(sa.String(16), default=Role.ORGANISER)
     active: so.Mapped[bool] = so.mapped_column(default=True)

@@ -59,10 +59,12 @@ class Speaker(db.Model):
     __tablename__ = "speakers"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    bio: so.Mapped[str] = so.mapped_column(sa.String(1000), default="")
-    email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), info={"personal": True})
+    organisation: so.Mapped[str] = so.mapped_column(
+        sa.String(200), default="", info={"personal": True}
+    )
+    bio: so.Mapped[str] = so.mapped_column(sa.String(1000), default="", info={"personal": True})
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), default="", info={"personal": True})
     # Who added the speaker: they may edit them before any session of theirs uses them.
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
@@ -81,8 +83,8 @@ class SpeakerEdit(db.Model):
     changed_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
-    before: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
-    after: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    before: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict, info={"personal": True})
+    after: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict, info={"personal": True})
     changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 

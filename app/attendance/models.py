@@ -102,7 +102,9 @@ class CheckInCode(db.Model):
     registration_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
-    code_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    code_hash: so.Mapped[str] = so.mapped_column(
+        sa.String(64), unique=True, info={"personal": True}
+    )
     source: so.Mapped[str] = so.mapped_column(sa.String(16))  # "mail", "manage", "badge"
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -32,8 +32,10 @@ class Certificate(db.Model):
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     number: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
-    holder_name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    register_numbers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    holder_name: so.Mapped[str] = so.mapped_column(sa.String(120), info={"personal": True})
+    register_numbers: so.Mapped[dict] = so.mapped_column(
+        sa.JSON, default=dict, info={"personal": True}
+    )
     event_title: so.Mapped[str] = so.mapped_column(sa.String(200))
     event_kind: so.Mapped[str] = so.mapped_column(sa.String(16))
     event_starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
@@ -81,7 +83,7 @@ class HoursCorrection(db.Model):
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
     hours: so.Mapped[Decimal] = so.mapped_column(sa.Numeric(5, 2))
-    reason: so.Mapped[str] = so.mapped_column(sa.String(500))
+    reason: so.Mapped[str] = so.mapped_column(sa.String(500), info={"personal": True})
     made_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     made_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

@@ -31,19 +31,23 @@ class OutboxMessage(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(40))
-    recipient: so.Mapped[str] = so.mapped_column(sa.String(254))
-    subject: so.Mapped[str] = so.mapped_column(sa.String(300))
-    text_body: so.Mapped[str] = so.mapped_column(sa.Text)
-    html_body: so.Mapped[str] = so.mapped_column(sa.Text)
-    calendar: so.Mapped[str | None] = so.mapped_column(sa.Text)  # an iCalendar object
+    recipient: so.Mapped[str] = so.mapped_column(sa.String(254), info={"personal": True})
+    subject: so.Mapped[str] = so.mapped_column(sa.String(300), info={"personal": True})
+    text_body: so.Mapped[str] = so.mapped_column(sa.Text, info={"personal": True})
+    html_body: so.Mapped[str] = so.mapped_column(sa.Text, info={"personal": True})
+    calendar: so.Mapped[str | None] = so.mapped_column(
+        sa.Text, info={"personal": True}
+    )  # an iCalendar object
     calendar_method: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     # Answers go to the event's contact, not to the no-reply sender.
     reply_to: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     # Bulk messages (an organiser's group message) carry List-Id and List-Unsubscribe.
     list_id: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    unsubscribe_url: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    unsubscribe_url: so.Mapped[str] = so.mapped_column(
+        sa.String(500), default="", info={"personal": True}
+    )
     # A check-in QR shown in the HTML (an inline PNG drawn from this URL at sending).
-    qr_url: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    qr_url: so.Mapped[str] = so.mapped_column(sa.String(300), default="", info={"personal": True})
     message_id: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
     event_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("events.id", ondelete="SET NULL"), index=True

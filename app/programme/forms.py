@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import current_app
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, URLField
 from wtforms.fields.choices import SelectChoice as Choice
@@ -130,6 +132,18 @@ class EventForm(Form):
         validators=[Optional()],
         max=1440,
     )
+    retention_months = BoundedIntegerField(
+        _l("Bewaartermijn persoonsgegevens (maanden)"),
+        description=LazyString(
+            lambda: gettext(
+                "Leeg: %(months)s maanden na de activiteit",
+                months=current_app.config["PRIVACY_RETENTION_MONTHS"],
+            )
+        ),
+        validators=[Optional()],
+        min=1,
+        max=120,
+    )
     themes = MultiCheckboxField(_l("Thema's"), coerce=int)
     organisers = MultiCheckboxField(_l("Organisatoren"), coerce=int)
 
@@ -178,6 +192,7 @@ class EventForm(Form):
             "catering": bool(self.catering.data),
             "workshop_choice_required": bool(self.workshop_choice_required.data),
             "not_counting_minutes": self.not_counting_minutes.data or 0,
+            "retention_months": self.retention_months.data,
             "themes": [themes_by_id[i] for i in self.themes.data or [] if i in themes_by_id],
         }
 

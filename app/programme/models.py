@@ -45,8 +45,12 @@ class Theme(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     slug: so.Mapped[str] = so.mapped_column(sa.String(140), unique=True)
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    contact_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    contact_name: so.Mapped[str] = so.mapped_column(
+        sa.String(120), default="", info={"personal": True}
+    )
+    contact_email: so.Mapped[str] = so.mapped_column(
+        sa.String(254), default="", info={"personal": True}
+    )
 
     events: so.Mapped[list[Event]] = so.relationship(
         secondary=event_themes, back_populates="themes", order_by="Event.starts_at"
@@ -97,6 +101,8 @@ class Event(db.Model):
     not_counting_minutes: so.Mapped[int] = so.mapped_column(default=0)
     # Themadag: must a registrant pick a workshop in every ronde?
     workshop_choice_required: so.Mapped[bool] = so.mapped_column(default=False)
+    # Months after the event that its personal data is kept; None: PRIVACY_RETENTION_MONTHS.
+    retention_months: so.Mapped[int | None] = so.mapped_column()
     # Bumped whenever what a calendar shows changes (time, place, cancellation).
     ical_sequence: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

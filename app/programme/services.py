@@ -33,7 +33,7 @@ EDITABLE_FIELDS = (
     "kind", "title", "summary", "description", "starts_at", "ends_at", "venue_name",
     "address", "city", "online_url", "capacity", "registration_opens_at",
     "registration_closes_at", "contact_email", "catering", "workshop_choice_required",
-    "not_counting_minutes", "cost",
+    "not_counting_minutes", "cost", "retention_months",
 )  # fmt: skip
 
 

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.registration import messages, retention
+from app.registration import messages
 
 reminders_cli = AppGroup("reminders", help="Reminders to registrants.")
 
@@ -13,19 +13,3 @@ def send_command() -> None:
     count = messages.send_reminders()
     db.session.commit()
     click.echo(f"queued {count} reminders")
-
-
-privacy_cli = AppGroup("privacy", help="Keeping personal data no longer than promised.")
-
-
-@privacy_cli.command("purge")
-@click.option(
-    "--days", default=730, show_default=True, help="Keep registrations this long after the event."
-)
-def purge_command(days: int) -> None:
-    """Delete registrations of events that ended more than DAYS ago (cron: daily)."""
-    from datetime import timedelta
-
-    counts = retention.purge_expired(timedelta(days=days))
-    db.session.commit()
-    click.echo("deleted " + ", ".join(f"{n} {what}" for what, n in counts.items()))

@@ -29,8 +29,8 @@ class Participant(db.Model):
     __tablename__ = "participants"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
-    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True, info={"personal": True})
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), info={"personal": True})
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     registrations: so.Mapped[list[Registration]] = so.relationship(back_populates="participant")
@@ -64,23 +64,33 @@ class Registration(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     participant_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True, info={"personal": True}
     )
     status: so.Mapped[str] = so.mapped_column(sa.String(16))
     waitlist_position: so.Mapped[int | None] = so.mapped_column()
     # The name given with this registration. The person's own record is not renamed by a form
     # anyone can fill in with their address; mails and lists use this name.
-    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    language: so.Mapped[str] = so.mapped_column(sa.String(5), default="nl")
-    organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    function: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    register_numbers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
-    dietary_needs: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
-    answers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", info={"personal": True})
+    language: so.Mapped[str] = so.mapped_column(sa.String(5), default="nl", info={"personal": True})
+    organisation: so.Mapped[str] = so.mapped_column(
+        sa.String(200), default="", info={"personal": True}
+    )
+    function: so.Mapped[str] = so.mapped_column(sa.String(200), default="", info={"personal": True})
+    register_numbers: so.Mapped[dict] = so.mapped_column(
+        sa.JSON, default=dict, info={"personal": True}
+    )
+    dietary_needs: so.Mapped[str] = so.mapped_column(
+        sa.String(500), default="", info={"personal": True}
+    )
+    answers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict, info={"personal": True})
     # Consent records: when each was given; None = not given.
     privacy_acknowledged_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    newsletter_consent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    photo_consent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    newsletter_consent_at: so.Mapped[datetime | None] = so.mapped_column(
+        UTCDateTime, info={"personal": True}
+    )
+    photo_consent_at: so.Mapped[datetime | None] = so.mapped_column(
+        UTCDateTime, info={"personal": True}
+    )
     # The last iCalendar SEQUENCE this person was sent, so each update they get is higher.
     ical_sequence: so.Mapped[int] = so.mapped_column(default=-1)
     reminder_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
@@ -147,7 +157,9 @@ class ManageToken(db.Model):
     registration_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
-    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    token_hash: so.Mapped[str] = so.mapped_column(
+        sa.String(64), unique=True, info={"personal": True}
+    )
     # "manage" opens the registration; "unsubscribe" can only stop the group messages (it
     # travels in a List-Unsubscribe header, which mail providers fetch and may log).
     purpose: so.Mapped[str] = so.mapped_column(sa.String(16), default="manage")
