@@ -36,7 +36,7 @@ def dutch(value) -> Markup:
     a screen reader pronounces it in Dutch (WCAG 3.1.2); as it is on a Dutch page."""
     if value is None or value == "":
         return Markup("")
-    if str(get_locale() or CONTENT_LANGUAGE) == CONTENT_LANGUAGE:
+    if _dutch_page():
         return escape(value)
     return Markup('<span lang="{}">{}</span>').format(CONTENT_LANGUAGE, value)
 
@@ -44,6 +44,10 @@ def dutch(value) -> Markup:
 def content_lang() -> Markup:
     """` lang="nl"` for an element holding organisers' Dutch text on a page in another
     language (a description, a summary); nothing on a Dutch page."""
-    if str(get_locale() or CONTENT_LANGUAGE) == CONTENT_LANGUAGE:
+    if _dutch_page():
         return Markup("")
     return Markup(f' lang="{CONTENT_LANGUAGE}"')
+
+
+def _dutch_page() -> bool:
+    return str(get_locale() or CONTENT_LANGUAGE) == CONTENT_LANGUAGE

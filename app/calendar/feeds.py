@@ -273,7 +273,7 @@ def personal_feed(participant: Participant, language: str) -> Feed:
             event, url = registration.event, _event_url(registration.event)
             result.append(event_entry(event, host=domain, url=url, agenda=states[event.id],
                                       tentative=registration.is_waitlisted,
-                                      online_link=registration.is_confirmed))  # fmt: skip
+                                      online_link=registration.online_link is not None))  # fmt: skip
             if not registration.is_confirmed:
                 continue
             for choice in workshops_of(registration.id):

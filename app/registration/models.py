@@ -120,6 +120,19 @@ class Registration(db.Model):
         return self.status == RegistrationStatus.CONFIRMED
 
     @property
+    def online_link(self) -> str | None:
+        """The online meeting's link, for someone with a place at an event that goes on; never
+        shown publicly (mails, invitations, their feed and their manage page only)."""
+        url = self.event.online_url or ""
+        if (
+            self.is_confirmed
+            and not self.event.is_cancelled
+            and url.startswith(("https://", "http://"))
+        ):
+            return url
+        return None
+
+    @property
     def is_waitlisted(self) -> bool:
         return self.status == RegistrationStatus.WAITLISTED
 

@@ -30,8 +30,8 @@ def facts(registration: Registration, language: str) -> str:
     lines = [_("Wanneer: %(when)s", when=format_period(event.starts_at, event.ends_at, language))]
     if _where(event):
         lines.append(_("Waar: %(where)s", where=_where(event)))
-    if event.online_url and registration.is_confirmed and not event.is_cancelled:
-        lines.append(_("Online: %(url)s", url=event.online_url))  # theirs: not on the public page
+    if registration.online_link:
+        lines.append(_("Online: %(url)s", url=registration.online_link))
     return "\n".join(lines)
 
 
