@@ -104,7 +104,15 @@ def register_blueprints(app: Flask) -> None:
     from app.certificates.manage_views import bp as certificates_manage_bp
     from app.certificates.register_views import bp as certificate_registers_bp
     from app.certificates.views import bp as certificates_bp
+    from app.knowledge.team_manage_views import bp as work_teams_manage_bp
+    from app.knowledge.team_views import bp as work_teams_bp
+    from app.knowledge.views import bp as knowledge_bp
     from app.mail.views import bp as mail_manage_bp
+    from app.privacy.audit_views import bp as audit_bp
+    from app.privacy.consent_list_views import bp as consent_lists_bp
+    from app.privacy.consent_views import bp as consent_bp
+    from app.privacy.request_views import bp as privacy_requests_bp
+    from app.privacy.rights_views import bp as rights_bp
     from app.programme.manage_views import bp as programme_manage_bp
     from app.programme.views import bp as programme_bp
     from app.registration import message_views  # noqa: F401  (on registration_manage_bp)
@@ -115,7 +123,9 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (programme_bp, programme_manage_bp, registration_bp, registration_manage_bp,
                   agenda_bp, agenda_manage_bp, mail_manage_bp, accounts_bp, site_bp,
                   calendar_bp, api_bp, attendance_bp, attendance_manage_bp, certificates_bp,
-                  certificates_manage_bp, certificate_registers_bp)  # fmt: skip
+                  certificates_manage_bp, certificate_registers_bp, knowledge_bp, work_teams_bp,
+                  work_teams_manage_bp, audit_bp, rights_bp, privacy_requests_bp, consent_bp,
+                  consent_lists_bp)  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     from app.mail.dev_viewer import register_mail_viewer  # /dev/mail, only with MAIL_VIEWER on

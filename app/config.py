@@ -132,6 +132,16 @@ def load_config(overrides: dict | None = None) -> dict:
         # (holder's name, register numbers) is kept this many years after the event.
         "PRIVACY_RETENTION_MONTHS": int(os.environ.get("PRIVACY_RETENTION_MONTHS", "12")),
         "PRIVACY_CERTIFICATE_YEARS": int(os.environ.get("PRIVACY_CERTIFICATE_YEARS", "7")),
+        "PRIVACY_AUDIT_MONTHS": int(os.environ.get("PRIVACY_AUDIT_MONTHS", "24")),
+        # Minutes that a link confirming someone owns an address (to see or erase their data)
+        # stays valid.
+        "PRIVACY_CONFIRM_MINUTES": int(os.environ.get("PRIVACY_CONFIRM_MINUTES", "30")),
+        # The functionaris gegevensbescherming (FG), named in the privacy statement when set.
+        "PRIVACY_OFFICER_NAME": os.environ.get("PRIVACY_OFFICER_NAME", ""),
+        "PRIVACY_OFFICER_EMAIL": os.environ.get("PRIVACY_OFFICER_EMAIL", ""),
+        # Materials: uploads up to this size; stored in this folder, else in the database.
+        "MATERIALS_MAX_BYTES": int(os.environ.get("MATERIALS_MAX_BYTES", str(25 * 1024 * 1024))),
+        "MATERIALS_FOLDER": os.environ.get("MATERIALS_FOLDER") or None,
         "PROGRAMME_PAGE_SIZE": int(os.environ.get("PROGRAMME_PAGE_SIZE", "12")),
         "ORGANISATION_NAME": os.environ.get(
             "ORGANISATION_NAME", "Werkplaats Sociaal Domein Rivierenland"

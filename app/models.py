@@ -20,7 +20,11 @@ from app.certificates.models import (  # noqa: F401
     CertificateLook,
     HoursCorrection,
 )
+from app.knowledge import models as knowledge_models  # noqa: F401  (materials)
+from app.knowledge import team_models  # noqa: F401  (work teams, followers)
 from app.mail.models import OutboxMessage  # noqa: F401
+from app.privacy import rights_models  # noqa: F401  (confirmation links)
+from app.privacy.models import AuditEntry, Consent, ConsentLink  # noqa: F401
 from app.programme.models import Accreditation, Event, Theme  # noqa: F401
 from app.registration.models import (  # noqa: F401
     GroupMessage,

@@ -16,8 +16,8 @@ def app_config(base_config):
 
 
 # Mail providers post RFC 8058 one-click unsubscribes without a token; that route is exempt on
-# purpose (tests/registration/test_unsubscribe.py).
-CSRF_EXEMPT = {"registration.stop_group_messages"}
+# purpose (tests/registration/test_unsubscribe.py, tests/privacy/test_consent.py).
+CSRF_EXEMPT = {"registration.stop_group_messages", "consent.withdraw_by_link"}
 
 
 def test_every_post_route_refuses_a_missing_token(app, client, make_event):

@@ -13,6 +13,7 @@ from app.agenda.choices import choices_of
 from app.agenda.forms import chosen_session_ids, registration_form_with_workshops
 from app.agenda.notifications import change_text
 from app.agenda.public import PublicAgenda, public_agenda
+from app.knowledge import materials as knowledge
 from app.programme import lifecycle
 from app.programme import services as programme
 from app.programme.models import Event
@@ -31,6 +32,7 @@ class EventPage:
     form: object = None  # the registration form, with a workshop question per ronde
     questions: list | None = None
     extra_fields: list | None = None
+    materials: list | None = None  # once the event is over, its published materials
 
     def chosen_workshops(self) -> list[int]:
         """The workshops ticked on the posted registration form."""
@@ -50,6 +52,7 @@ class EventPage:
             "extra_fields": self.extra_fields,
             "agenda_seats_left": agenda_reading.seats_left,
             "change_text": change_text,
+            "materials": self.materials,
         }
 
 
@@ -64,6 +67,7 @@ def event_page(slug: str, viewer=None) -> EventPage:
         can_manage=bool(viewer) and programme.can_manage(viewer, event),
     )
     page.availability = summary.availability(event, page.seats_left)
+    page.materials = knowledge.event_page_materials(event)
     if page.closed_reason is None:
         parts = registration_form_with_workshops(event, page.agenda)
         page.form, page.questions, page.extra_fields = parts.form, parts.questions, parts.fields

@@ -17,6 +17,7 @@ from app.agenda.public import attendance
 from app.errors import NotFoundHere
 from app.extensions import db
 from app.forms import accepted, render_form
+from app.privacy import audit
 from app.programme import services as programme
 from app.registration.exports import as_xlsx
 from app.timezones import format_day
@@ -114,6 +115,10 @@ def attendance_list(event_id: int, session_id: int, kind: str = "html"):
     if kind == "xlsx":
         rows = [[_("Naam"), _("Organisatie"), _("Functie"), _("Handtekening")]]
         rows += [[r.name, r.organisation, r.function, ""] for r in people]
+        audit.record(audit.Action.EXPORT, by=current_user, event=event,
+                     detail=f"deelnemers programmaonderdeel #{session.id} (xlsx): "
+                     f"{audit.people(len(people))}")  # fmt: skip
+        db.session.commit()
         return Response(as_xlsx(rows, title=session.title), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="deelnemers-{session.id}.xlsx"'})  # fmt: skip
     return render_template("agenda/attendance.html", event=event, session=session, people=people,

@@ -12,6 +12,7 @@ from app.attendance import codes, desk, printables, report, services
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ConfirmForm
+from app.privacy import audit
 from app.programme import services as programme
 from app.registration import exports
 from app.timezones import format_day, format_period
@@ -67,6 +68,10 @@ def export(event_id: int, kind: str):
     rows = report.export_rows(report.presence(event, session), with_email=True,
                               sessions=[] if session else desk.desk_sessions(event))  # fmt: skip
     name = f"aanwezigheid-{event.slug}" + (f"-{session.id}" if session else "")
+    where = f", programmaonderdeel #{session.id}" if session else ""
+    audit.record(audit.Action.EXPORT, by=current_user, event=event,
+                 detail=f"aanwezigheid ({kind}{where}): {audit.people(len(rows) - 1)}")  # fmt: skip
+    db.session.commit()  # the audit line, before anything leaves
     if kind == "csv":
         return _download(exports.as_csv(rows), "text/csv; charset=utf-8", f"{name}.csv")
     return _download(exports.as_xlsx(rows, title=_("Aanwezigheid")),
@@ -93,7 +98,9 @@ def badges(event_id: int):
                          event_date=when, qr_url=codes.checkin_url(codes.issue_code(r, "badge")))
         for r in people
     ]  # fmt: skip
-    db.session.commit()
+    audit.record(audit.Action.PRINT, by=current_user, event=event,
+                 detail=f"badges ({layout.key}): {audit.people(len(badges))}")  # fmt: skip
+    db.session.commit()  # the new codes and the audit line
     pdf = printables.badges_pdf(badges, layout, first_label=first_label,
                                 outline="proef" in request.args)  # fmt: skip
     return _download(pdf, "application/pdf", f"badges-{event.slug}.pdf")
@@ -117,5 +124,9 @@ def signin_sheet(event_id: int):
     pdf = printables.signin_sheet_pdf(
         event_title=event.title, session_title=session.title if session else "",
         when=format_period(moment.starts_at, moment.ends_at), place=place, rows=rows)  # fmt: skip
+    where = f", programmaonderdeel #{session.id}" if session else ""
+    audit.record(audit.Action.PRINT, by=current_user, event=event,
+                 detail=f"presentielijst{where}: {audit.people(len(rows))}")  # fmt: skip
+    db.session.commit()  # the audit line, before anything leaves
     suffix = f"-{session.id}" if session else ""
     return _download(pdf, "application/pdf", f"presentielijst-{event.slug}{suffix}.pdf")

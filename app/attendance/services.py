@@ -19,6 +19,7 @@ from app.attendance.models import CheckIn, CheckInMethod, desk_assignments
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
+from app.privacy import audit
 from app.programme.models import Event, EventStatus
 from app.programme.services import can_manage
 from app.registration import services as registration_services
@@ -203,6 +204,10 @@ def undo(registration_id: int, by: User, *, session_id: int | None = None,
     for check_in in undone:
         check_in.undone_at, check_in.undone_by_id, check_in.undone_reason = now, by.id, "undone"
     db.session.flush()
+    if undone:  # nothing stood: nothing was done
+        where = f"programmaonderdeel #{session_id}" if session_id is not None else "activiteit"
+        audit.record(audit.Action.CHECK_IN_UNDONE, by=by, registration=registration,
+                     detail=f"{len(undone)} check-in(s), {where}")  # fmt: skip
     return undone
 
 
@@ -219,6 +224,9 @@ def walk_in(event: Event, details, session_ids: list[int], by: User) -> Outcome:
     outcome, _workshops = activity.register(event.id, details, session_ids, at_desk=True)
     # Registered already with this address: simply here, not a walk-in.
     method = CheckInMethod.LIST if outcome.already_registered else CheckInMethod.WALK_IN
+    if not outcome.already_registered:
+        audit.record(audit.Action.REGISTRATION_ADDED, by=by, registration=outcome.registration,
+                     detail="binnenloper aan de balie")  # fmt: skip
     return check_in(outcome.registration.id, by, method=method)
 
 
@@ -229,7 +237,10 @@ def give_place(registration_id: int, by: User) -> Registration:
         raise NotFoundHere()
     if not by.may_organise:
         raise StateConflict(_l("Alleen een organisator kan een plaats geven."))
-    return registration_services.seat_at_desk(registration_id)
+    seated = registration_services.seat_at_desk(registration_id)
+    audit.record(audit.Action.REGISTRATION_CHANGED, by=by, registration=seated,
+                 detail="plaats gegeven aan de balie (van de wachtlijst)")  # fmt: skip
+    return seated
 
 
 def was_present(registration_id: int) -> bool:

@@ -22,6 +22,7 @@ from app.errors import StateConflict
 from app.extensions import db
 from app.locking import lock_row
 from app.mail.background import BackgroundSender
+from app.privacy import audit
 from app.programme.models import Event
 from app.timezones import utcnow
 
@@ -48,6 +49,9 @@ def start(event: Event, kind: str, by: User) -> CertificateJob:
     job = CertificateJob(event_id=event.id, kind=kind, started_by_id=by.id)
     db.session.add(job)
     db.session.flush()
+    if kind == JobKind.SEND:  # (the ZIP's download is what the log records of that job)
+        audit.record(audit.Action.MESSAGE, by=by, event=event,
+                     detail=f"certificaten versturen, taak #{job.id}")  # fmt: skip
     return job
 
 

@@ -24,6 +24,7 @@ from app.certificates.models import CertificateJob, CertificateLook, JobKind
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.forms import ConfirmForm
+from app.privacy import audit
 from app.programme import services as programme
 from app.registration.models import Registration
 
@@ -92,7 +93,12 @@ def issue(event_id: int, registration_id: int):
 @organiser_required
 def pdf(certificate_id: int):
     certificate = services.managed_certificate(current_user, certificate_id)
-    return Response(documents.pdf(certificate), mimetype="application/pdf", headers={
+    body = documents.pdf(certificate)
+    audit.record(audit.Action.EXPORT, by=current_user, event=certificate.event_id,
+                 registration=certificate.registration,
+                 detail=f"certificaat {certificate.number} (pdf)")  # fmt: skip
+    db.session.commit()  # the audit line, before anything leaves
+    return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{documents.file_name(certificate)}"'})  # fmt: skip
 
 
@@ -159,6 +165,9 @@ def download_zip(event_id: int, job_id: int):
     path = jobs.zip_path(job) if job.file_name else None
     if job.kind != JobKind.ZIP or job.status != "done" or path is None or not path.exists():
         abort(404)
+    audit.record(audit.Action.EXPORT, by=current_user, event=job.event_id,
+                 detail=f"certificaten (zip, taak #{job.id}): {job.total} certificaten")  # fmt: skip
+    db.session.commit()  # the audit line, before anything leaves
     return send_file(path, mimetype="application/zip", as_attachment=True,
                      download_name=job.file_name, max_age=0)  # fmt: skip
 

@@ -9,6 +9,8 @@ from flask_login import current_user
 
 from app.accounts.permissions import organiser_required
 from app.certificates import registers
+from app.extensions import db
+from app.privacy import audit
 from app.programme import services as programme
 
 bp = Blueprint("certificate_registers", __name__, url_prefix="/beheer")
@@ -44,6 +46,10 @@ def download(event_id: int, accreditation_id: int, kind: str):
     registers.ensure_reportable(event)
     report = registers.register_report(event, accreditation)
     name = registers.export_name(report)
+    audit.record(audit.Action.EXPORT, by=current_user, event=event,
+                 detail=f"melding aan {accreditation.register} ({kind}): "
+                        f"{audit.people(len(report.lines))}")  # fmt: skip
+    db.session.commit()  # the audit line, before anything leaves
     if kind == "csv":
         body = registers.as_csv(report, str(get_locale() or "nl"))
         return _download(body, "text/csv; charset=utf-8", f"{name}.csv")

@@ -19,11 +19,16 @@ from app.certificates.numbers import new_number, normalise
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
+from app.privacy import audit
+from app.privacy.retention import ANONYMOUS_DOMAIN
 from app.programme.models import Event, EventStatus
 from app.registration.models import Registration
 from app.timezones import utcnow
 
 MAX_HOURS = Decimal(100)
+# The reason of a certificate revoked because its holder had their data erased: its public
+# page says so instead of "removed after the retention period".
+ERASED_ON_REQUEST = "ingetrokken: gegevens gewist op verzoek"
 
 
 def ended(event: Event, now: datetime | None = None) -> bool:
@@ -35,6 +40,15 @@ def ensure_may_issue_for(event: Event) -> None:
         raise StateConflict(_l("Deze activiteit is geannuleerd: er zijn geen certificaten."))
     if not ended(event):
         raise StateConflict(_l("Certificaten komen er pas na afloop van de activiteit."))
+
+
+def ensure_may_issue_to(registration: Registration) -> None:
+    """An anonymised registration (its period passed, or the person had it erased) names no
+    one any more: a certificate made from it would name no one either, or someone erased."""
+    if registration.participant.email.endswith(f"@{ANONYMOUS_DOMAIN}"):
+        raise StateConflict(
+            _l("Van deze aanmelding zijn geen gegevens meer: een certificaat kan niet.")
+        )
 
 
 def current_certificate(registration_id: int) -> Certificate | None:
@@ -72,6 +86,7 @@ def issue(registration_id: int, by: User | None = None, *, again: bool = False) 
         raise NotFoundHere()
     event = registration.event
     ensure_may_issue_for(event)
+    ensure_may_issue_to(registration)
     existing = current_certificate(registration.id)
     if existing is not None:
         return existing
@@ -114,6 +129,10 @@ def revoke(certificate: Certificate, by: User | None, reason: str) -> Certificat
     certificate.revoked_at, certificate.revoked_by_id = utcnow(), by.id if by else None
     certificate.revoked_reason = reason[:500]
     db.session.flush()
+    if by is not None:  # the reason is free text and may name someone: not in the log
+        audit.record(audit.Action.CERTIFICATE_REVOKED, by=by, event=certificate.event_id,
+                     registration=certificate.registration,
+                     detail=f"certificaat {certificate.number}")  # fmt: skip
     return certificate
 
 
@@ -124,6 +143,7 @@ def reissue(certificate: Certificate, by: User | None, reason: str = "") -> Cert
         raise StateConflict(
             _l("Van deze aanmelding zijn geen gegevens meer: opnieuw uitgeven kan niet.")
         )
+    ensure_may_issue_to(certificate.registration)  # before the old one is revoked
     if certificate.revoked_at is None:
         revoke(certificate, by, reason or str(_l("Vervangen door een nieuw certificaat.")))
     new = issue(certificate.registration_id, by, again=True)
@@ -176,6 +196,8 @@ def correct_hours(
                                  reason=reason[:500], made_by_id=by.id)  # fmt: skip
     db.session.add(correction)
     db.session.flush()
+    audit.record(audit.Action.HOURS_CORRECTED, by=by, registration=registration,
+                 detail=f"correctie #{correction.id}: {hours} uur")  # fmt: skip
     existing = current_certificate(registration.id)
     if existing is not None and existing.hours != hours:
         reissue(existing, by, str(_l("Uren gecorrigeerd: %(reason)s", reason=reason[:400])))

@@ -92,7 +92,8 @@ def verify(number: str):
     if _wants_json():
         return jsonify(_public(certificate))
     return render_template("certificates/verify.html", certificate=certificate, public=_public(certificate),
-                           number=certificate.number, locale=str(get_locale() or "nl"))  # fmt: skip
+                           number=certificate.number, locale=str(get_locale() or "nl"),
+                           erased_on_request=services.ERASED_ON_REQUEST)  # fmt: skip
 
 
 @bp.route("/aanmelding/<token>/certificaat")

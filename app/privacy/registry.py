@@ -1,62 +1,39 @@
 """Every table that holds personal data, its personal columns and what happens to each.
 
-Retention reads this list (and export, erasure and the privacy statement will): a column marked
+Retention, export, erasure and the privacy statement read this list: a column marked
 `info={"personal": True}` on a model must be listed here, which tests/privacy/test_registry.py
 checks, so a new table cannot be forgotten.
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.knowledge.personal_data import PERSONAL_DATA as KNOWLEDGE
+from app.privacy.declaration import PersonalData, Treatment
+
+__all__ = ["REGISTRY", "BY_TABLE", "PersonalData", "Treatment"]
 
 
-class Treatment(enum.StrEnum):
-    # Emptied when the event's retention period has passed; the row stays for the counts.
-    BLANK = "blank"
-    # The row goes with the registration's personal data (tokens, codes, mails).
-    DELETE = "delete"
-    # The registration is moved to an anonymous participant of its own; the person's record goes
-    # once none of their registrations is still within its period.
-    UNLINK = "unlink"
-    # Kept on an issued certificate so that a register can verify it, for
-    # PRIVACY_CERTIFICATE_YEARS after the event; then emptied.
-    CERTIFICATE = "certificate"
-    # Not tied to an event: kept while the account, speaker or theme is in use, removed with it.
-    KEPT_WHILE_USED = "kept_while_used"
-
-
-@dataclass(frozen=True)
-class PersonalData:
-    """One table's personal data. `registration_column` names the column that ties a row to a
-    registration, for rows that share its retention."""
-
-    table: str
-    fields: dict[str, Treatment]
-    purpose: str
-    legal_basis: str
-    retention: str
-    recipients: str
-    registration_column: str | None = None
-
-    def columns(self, treatment: Treatment) -> list[str]:
-        return [name for name, how in self.fields.items() if how == treatment]
-
-
-ORGANISERS = "de organisatoren van de activiteit"
-EVENT_PERIOD = "tot de bewaartermijn van de activiteit (standaard 12 maanden na afloop)"
+# The texts are read by the privacy statement (app/privacy/statement.py) in the visitor's
+# language. Periods are never written as numbers here: a retention text says %(months)s,
+# %(certificate_years)s or %(audit_months)s, and the statement fills in the configured
+# PRIVACY_RETENTION_MONTHS, PRIVACY_CERTIFICATE_YEARS and PRIVACY_AUDIT_MONTHS.
+ORGANISERS = _l("de organisatoren van de activiteit")
+NOBODY = _l("niemand; het is een versleutelde code")
 
 REGISTRY: tuple[PersonalData, ...] = (
     PersonalData(
         "participants",
-        {"email": Treatment.DELETE, "name": Treatment.DELETE},
-        purpose="een persoon herkennen over activiteiten heen; persoonlijke agendafeed",
-        legal_basis="uitvoering van de overeenkomst (aanmelding)",
-        retention="tot geen van de aanmeldingen van de persoon nog binnen de bewaartermijn valt",
+        {"email": Treatment.DELETE, "name": Treatment.DELETE, "organisation": Treatment.DELETE},
+        purpose=_l("een persoon herkennen over activiteiten heen; de persoonlijke agendafeed"),
+        legal_basis=_l("uitvoering van de overeenkomst (uw aanmelding)"),
+        retention=_l(
+            "tot geen aanmelding van de persoon nog binnen de bewaartermijn valt en geen"
+            " toestemming meer geldt"
+        ),
         recipients=ORGANISERS,
     ),
     PersonalData(
@@ -70,30 +47,71 @@ REGISTRY: tuple[PersonalData, ...] = (
             "register_numbers": Treatment.BLANK,
             "dietary_needs": Treatment.BLANK,
             "answers": Treatment.BLANK,
-            "newsletter_consent_at": Treatment.BLANK,
-            "photo_consent_at": Treatment.BLANK,
         },
-        purpose="de aanmelding, de wachtlijst, aanwezigheid en certificaten",
-        legal_basis="uitvoering van de overeenkomst; dieetwensen en foto's met toestemming",
-        retention=EVENT_PERIOD + "; daarna blijven alleen status en keuzes, zonder persoon",
-        recipients=ORGANISERS + "; de cateraar (alleen aantallen en dieetwensen)",
+        purpose=_l("de aanmelding, de wachtlijst, aanwezigheid en bewijzen van deelname"),
+        legal_basis=_l("uitvoering van de overeenkomst; dieetwensen en foto's met toestemming"),
+        retention=_l(
+            "%(months)s na de activiteit, tenzij bij de activiteit een andere termijn staat;"
+            " daarna blijven alleen status en keuzes, zonder persoon"
+        ),
+        recipients=_l(
+            "de organisatoren van de activiteit; bij een geaccrediteerde activiteit het register"
+            " (naam, registratienummers, uren en punten); de cateraar (alleen aantallen en"
+            " dieetwensen)"
+        ),
+    ),
+    PersonalData(
+        "consents",
+        {
+            "participant_id": Treatment.CONSENT,
+            "text": Treatment.CONSENT,
+            "given_at": Treatment.CONSENT,
+            "given_how": Treatment.CONSENT,
+            "withdrawn_at": Treatment.CONSENT,
+            "withdrawn_how": Treatment.CONSENT,
+        },
+        purpose=_l(
+            "toestemming voor de nieuwsbrief (van de werkplaats of van een thema), voor foto's bij"
+            " een activiteit en om als lid van een werkteam genoemd te worden"
+        ),
+        legal_basis=_l("toestemming, die u altijd kunt intrekken"),
+        retention=_l(
+            "zolang de toestemming geldt; een ingetrokken toestemming bewaren we %(months)s als"
+            " bewijs; toestemming voor foto's gaat met de aanmelding"
+        ),
+        recipients=_l("de organisatoren; het werkteam (alleen wie zijn updates volgt)"),
+    ),
+    PersonalData(
+        "audit_entries",
+        {"user_name": Treatment.LOG, "on_request_of": Treatment.LOG},
+        purpose=_l("verantwoorden wat organisatoren en beheerders met persoonsgegevens deden"),
+        legal_basis=_l(
+            "wettelijke plicht (AVG artikel 5 lid 2 en artikel 32: verantwoording en beveiliging)"
+        ),
+        retention=_l("%(audit_months)s na de handeling"),
+        recipients=_l("beheerders en de functionaris gegevensbescherming"),
     ),
     PersonalData(
         "manage_tokens",
         {"token_hash": Treatment.DELETE},
-        purpose="de persoonlijke link naar de aanmelding",
-        legal_basis="uitvoering van de overeenkomst",
-        retention=EVENT_PERIOD,
-        recipients="niemand",
+        purpose=_l("de persoonlijke link naar de aanmelding"),
+        legal_basis=_l("uitvoering van de overeenkomst"),
+        retention=_l(
+            "%(months)s na de activiteit, tenzij bij de activiteit een andere termijn staat"
+        ),
+        recipients=NOBODY,
         registration_column="registration_id",
     ),
     PersonalData(
         "check_in_codes",
         {"code_hash": Treatment.DELETE},
-        purpose="inchecken met de QR-code",
-        legal_basis="uitvoering van de overeenkomst",
-        retention=EVENT_PERIOD + "; aanwezigheid blijft als anoniem aantal",
-        recipients="niemand",
+        purpose=_l("inchecken met de QR-code"),
+        legal_basis=_l("uitvoering van de overeenkomst"),
+        retention=_l(
+            "%(months)s na de activiteit, tenzij bij de activiteit een andere termijn staat;"
+            " aanwezigheid blijft als anoniem aantal"
+        ),
+        recipients=NOBODY,
         registration_column="registration_id",
     ),
     PersonalData(
@@ -110,72 +128,85 @@ REGISTRY: tuple[PersonalData, ...] = (
                 "qr_url",
             )
         },  # fmt: skip
-        purpose="e-mail over de aanmelding en berichten van de organisatoren",
-        legal_basis="uitvoering van de overeenkomst",
-        retention=EVENT_PERIOD + "; e-mail zonder activiteit even lang na verzending",
-        recipients="de mailprovider van de werkplaats",
+        purpose=_l("e-mail over de aanmelding en berichten van de organisatoren"),
+        legal_basis=_l("uitvoering van de overeenkomst"),
+        retention=_l(
+            "%(months)s na de activiteit, tenzij bij de activiteit een andere termijn staat;"
+            " e-mail die niet over een activiteit gaat %(months)s na verzending"
+        ),
+        recipients=_l("de mailprovider van de werkplaats"),
         registration_column="registration_id",
     ),
     PersonalData(
         "hours_corrections",
         {"reason": Treatment.BLANK},
-        purpose="de contacturen van één persoon corrigeren, met de reden",
-        legal_basis="gerechtvaardigd belang (juiste certificaten)",
-        retention=EVENT_PERIOD + "; de uren zelf staan op het certificaat",
+        purpose=_l("de contacturen van één persoon corrigeren, met de reden"),
+        legal_basis=_l("gerechtvaardigd belang (juiste bewijzen van deelname)"),
+        retention=_l(
+            "%(months)s na de activiteit, tenzij bij de activiteit een andere termijn staat;"
+            " de uren zelf staan op het bewijs van deelname"
+        ),
         recipients=ORGANISERS,
         registration_column="registration_id",
     ),
     PersonalData(
         "feed_tokens",
         {},  # a hash of a random secret; it goes with the participant
-        purpose="de persoonlijke agendafeed",
-        legal_basis="uitvoering van de overeenkomst",
-        retention="zolang de persoon bekend is",
-        recipients="de agenda-app van de persoon",
+        purpose=_l("de persoonlijke agendafeed"),
+        legal_basis=_l("uitvoering van de overeenkomst"),
+        retention=_l("zolang de persoon bij ons bekend is"),
+        recipients=_l("de agenda-app van de persoon"),
     ),
     PersonalData(
         "certificates",
         {"holder_name": Treatment.CERTIFICATE, "register_numbers": Treatment.CERTIFICATE},
-        purpose="een register laten controleren dat een bewijs van deelname echt is",
-        legal_basis="gerechtvaardigd belang (registers herregistreren elke vijf jaar)",
-        retention="standaard 7 jaar na de activiteit; daarna zegt de controle alleen dat het"
-        " bewijs bestaat",
-        recipients="wie het certificaatnummer invult (naam, activiteit, uren, punten)",
+        purpose=_l("een register laten controleren dat een bewijs van deelname echt is"),
+        legal_basis=_l("gerechtvaardigd belang (registers herregistreren elke vijf jaar)"),
+        retention=_l(
+            "naam en registratienummers %(certificate_years)s na de activiteit; daarna zegt de"
+            " controle alleen nog dat het bewijs bestaat"
+        ),
+        recipients=_l("wie het nummer van het bewijs invult (naam, activiteit, uren en punten)"),
     ),
     PersonalData(
         "speakers",
         {name: Treatment.KEPT_WHILE_USED for name in ("name", "organisation", "bio", "email")},
-        purpose="sprekers op het programma tonen en benaderen; geen deelnemers",
-        legal_basis="gerechtvaardigd belang; sprekers geven hun gegevens zelf",
-        retention="zolang de spreker in een programma staat of opnieuw gekozen kan worden;"
-        " een organisator verwijdert de spreker",
-        recipients="iedereen (naam, organisatie, bio op het programma); e-mail alleen organisatoren",
+        purpose=_l("sprekers op het programma tonen en benaderen; geen deelnemers"),
+        legal_basis=_l("gerechtvaardigd belang; sprekers geven hun gegevens zelf"),
+        retention=_l(
+            "zolang de spreker in een programma staat of opnieuw gekozen kan worden; een"
+            " organisator verwijdert de spreker"
+        ),
+        recipients=_l(
+            "iedereen (naam, organisatie en biografie op het programma); het e-mailadres alleen"
+            " de organisatoren"
+        ),
     ),
     PersonalData(
         "speaker_edits",
         {"before": Treatment.KEPT_WHILE_USED, "after": Treatment.KEPT_WHILE_USED},
-        purpose="wie een spreker wijzigde, omdat die op andermans activiteiten staat",
-        legal_basis="gerechtvaardigd belang",
-        retention="zolang de spreker bestaat",
-        recipients=ORGANISERS,
+        purpose=_l("bijhouden wie een spreker wijzigde, omdat die op andermans activiteiten staat"),
+        legal_basis=_l("gerechtvaardigd belang"),
+        retention=_l("zolang de spreker bestaat"),
+        recipients=_l("de organisatoren"),
     ),
     PersonalData(
         "users",
         {"email": Treatment.KEPT_WHILE_USED, "name": Treatment.KEPT_WHILE_USED},
-        purpose="inloggen van organisatoren en incheckers",
-        legal_basis="gerechtvaardigd belang (arbeidsrelatie)",
-        retention="zolang het account bestaat",
-        recipients="andere organisatoren",
+        purpose=_l("inloggen van organisatoren en incheckers"),
+        legal_basis=_l("gerechtvaardigd belang (arbeidsrelatie)"),
+        retention=_l("zolang het account bestaat"),
+        recipients=_l("andere organisatoren"),
     ),
     PersonalData(
         "themes",
         {"contact_name": Treatment.KEPT_WHILE_USED, "contact_email": Treatment.KEPT_WHILE_USED},
-        purpose="de contactpersoon van een thema tonen",
-        legal_basis="gerechtvaardigd belang (arbeidsrelatie)",
-        retention="zolang die contactpersoon is",
-        recipients="iedereen",
+        purpose=_l("de contactpersoon van een thema tonen"),
+        legal_basis=_l("gerechtvaardigd belang (arbeidsrelatie)"),
+        retention=_l("zolang iemand contactpersoon is"),
+        recipients=_l("iedereen"),
     ),
-)
+) + KNOWLEDGE
 
 BY_TABLE = {entry.table: entry for entry in REGISTRY}
 

@@ -20,8 +20,12 @@ from flask import current_app
 from app.calendar.models import FeedToken
 from app.certificates.models import Certificate
 from app.extensions import db
+from app.knowledge.team_models import WorkTeamMember
 from app.mail.models import OutboxMessage
+from app.privacy import audit
+from app.privacy.models import Consent, ConsentLink, Purpose
 from app.privacy.registry import BY_TABLE, REGISTRY, Treatment, empty_value
+from app.privacy.rights_models import RightsLink
 from app.programme.models import Event
 from app.registration.models import Participant, Registration
 from app.timezones import utcnow
@@ -56,6 +60,8 @@ def apply_retention(now: datetime | None = None) -> dict[str, int]:
     counts = {"registrations": 0, "participants": 0, "mails": 0, "tokens": 0, "certificates": 0}
     if expired:
         counts.update(_anonymise_registrations(expired))
+    counts["consents"] = _expire_consents(now)
+    counts["audit"] = audit.expire(now)
     counts["participants"] = _delete_unused_participants()
     counts["mails"] += _delete_mail_without_registration(expired, now)
     counts["certificates"] = _anonymise_certificates(now)
@@ -71,6 +77,21 @@ def _anonymise_registrations(event_ids: list[int]) -> dict[str, int]:
             Participant.email.not_like(f"%@{ANONYMOUS_DOMAIN}"),
         )
     ).all()
+    # All of the events' registrations, also those anonymised before: rows left behind go too.
+    counts = anonymise(
+        registrations, sa.select(Registration.id).where(Registration.event_id.in_(event_ids))
+    )
+    db.session.execute(
+        sa.delete(Consent).where(Consent.purpose == Purpose.PHOTOS, Consent.event_id.in_(event_ids))
+    )
+    return counts
+
+
+def anonymise(registrations, linked_ids=None) -> dict[str, int]:
+    """Empty the registry's fields of these registrations, move each to an anonymous
+    participant of its own, and delete the rows tied to them that the registry says go
+    (tokens, codes, mails); `linked_ids`, a query of registration ids, widens that last step.
+    Erasure on request uses the same steps as retention."""
     entry = BY_TABLE["registrations"]
     for registration in registrations:
         for column in entry.columns(Treatment.BLANK):
@@ -79,8 +100,7 @@ def _anonymise_registrations(event_ids: list[int]) -> dict[str, int]:
             email=f"{registration.id}@{ANONYMOUS_DOMAIN}", name=""
         )
     db.session.flush()
-    # All of the events' registrations, also those anonymised before: rows left behind go too.
-    ids = sa.select(Registration.id).where(Registration.event_id.in_(event_ids))
+    ids = linked_ids if linked_ids is not None else [r.id for r in registrations]
     mails = tokens = 0
     for entry in REGISTRY:
         if entry.registration_column is None:
@@ -100,13 +120,33 @@ def _anonymise_registrations(event_ids: list[int]) -> dict[str, int]:
 
 
 def _delete_unused_participants() -> int:
-    """People left without any registration (their last one anonymised) go, with their
-    calendar feed links (SQLite enforces no ON DELETE CASCADE)."""
-    unused = sa.select(Participant.id).where(~Participant.registrations.any())
-    db.session.execute(sa.delete(FeedToken).where(FeedToken.participant_id.in_(unused)))
-    return db.session.execute(
-        sa.delete(Participant).where(~Participant.registrations.any())
-    ).rowcount
+    """People left without any registration (their last one anonymised), without a consent
+    record still kept and without a work-team membership go, with their calendar feed and
+    rights links (SQLite enforces no ON DELETE CASCADE)."""
+    unused = sa.select(Participant.id).where(
+        ~Participant.registrations.any(),
+        ~sa.exists().where(Consent.participant_id == Participant.id),
+        ~sa.exists().where(WorkTeamMember.participant_id == Participant.id),
+    )
+    ids = list(db.session.scalars(unused))
+    db.session.execute(sa.delete(FeedToken).where(FeedToken.participant_id.in_(ids)))
+    db.session.execute(sa.delete(RightsLink).where(RightsLink.participant_id.in_(ids)))
+    return db.session.execute(sa.delete(Participant).where(Participant.id.in_(ids))).rowcount
+
+
+def _expire_consents(now: datetime) -> int:
+    """Withdrawn consents, and ones never confirmed, are proof for PRIVACY_RETENTION_MONTHS;
+    then they go."""
+    cutoff = add_months(now, -current_app.config["PRIVACY_RETENTION_MONTHS"])
+    expired = sa.select(Consent.id).where(
+        sa.or_(
+            Consent.withdrawn_at < cutoff,
+            sa.and_(Consent.given_at.is_(None), Consent.asked_at < cutoff),
+        )
+    )
+    ids = list(db.session.scalars(expired))
+    db.session.execute(sa.delete(ConsentLink).where(ConsentLink.consent_id.in_(ids)))
+    return db.session.execute(sa.delete(Consent).where(Consent.id.in_(ids))).rowcount
 
 
 def _delete_mail_without_registration(expired: list[int], now: datetime) -> int:

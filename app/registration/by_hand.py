@@ -19,6 +19,7 @@ from app.agenda.reading import event_rondes
 from app.errors import NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
+from app.privacy import audit
 from app.programme import lifecycle
 from app.programme.models import Event
 from app.registration import services
@@ -78,6 +79,16 @@ def _seat_beyond_capacity(registration: Registration) -> None:
     services.WAITLIST.close_gap(registration.event_id, position)
 
 
+def _added_detail(registration: Registration, mailed: bool) -> str:
+    if registration.beyond_capacity:
+        place = "plaats boven de capaciteit"
+    elif registration.is_confirmed:
+        place = "plaats"
+    else:
+        place = f"wachtlijst, plaats {registration.waitlist_position}"
+    return f"met de hand: {place}; {'bevestiging gemaild' if mailed else 'niet gemaild'}"
+
+
 def add_by_hand(
     event_id: int,
     details: RegistrationDetails,
@@ -116,4 +127,6 @@ def add_by_hand(
         has_rondes = bool(event_rondes(event))
         services.tell_registered(registration, agenda_notifications.chosen_workshops(
             workshops, has_rondes, registration.is_confirmed))  # fmt: skip
+    audit.record(audit.Action.REGISTRATION_ADDED, by=by, registration=registration,
+                 detail=_added_detail(registration, tell))  # fmt: skip
     return ByHandOutcome(registration, beyond_capacity=registration.beyond_capacity, mailed=tell)

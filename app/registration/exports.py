@@ -22,7 +22,7 @@ from app.accounts.models import User
 from app.agenda.models import ChoiceStatus, SessionChoice
 from app.agenda.reading import event_rondes
 from app.extensions import db
-from app.registration import listing
+from app.registration import consents, listing
 from app.registration.questions import questions_for
 from app.timezones import format_clock, to_local
 
@@ -92,6 +92,7 @@ def registration_rows(event) -> list[list]:
     registrations = listing.registrations_for(event)
     chosen = _choices_by_registration(event, rondes)
     entered_by = _entered_by(registrations)
+    consented = consents.held_by(registrations)
     for r in registrations:
         row = [r.name, r.participant.email, str(_STATUS[r.status]), r.waitlist_position or "",
                r.organisation, r.function, *[r.register_numbers.get(reg, "") for reg in registers]]  # fmt: skip
@@ -100,8 +101,8 @@ def registration_rows(event) -> list[list]:
             row.append(r.dietary_needs)
         row += [r.answers.get(str(q.id), "") for q in questions]
         row += [
-            _("ja") if r.newsletter_consent_at else _("nee"),
-            _("ja") if r.photo_consent_at else _("nee"),
+            _("ja") if "newsletter" in consented[r.id] else _("nee"),
+            _("ja") if "photos" in consented[r.id] else _("nee"),
             _local(r.created_at),
             _local(r.confirmed_at) if r.is_confirmed else None,
             _local(r.cancelled_at) if r.is_cancelled else None,

@@ -14,6 +14,8 @@ from app.forms import (
     SingleLineField,
     clean_text,
 )
+from app.privacy.consent import TEXTS
+from app.privacy.models import Purpose
 from app.programme.register_numbers import check_number
 from app.registration.models import QuestionKind
 from app.registration.questions import questions_for
@@ -52,12 +54,13 @@ class RegistrationForm(DetailsForm):
         name_in_errors=_l("Privacyverklaring"),
         validators=[InputRequired()],
     )
+    # The consents' words are their records' (privacy/consent.py): what was shown is stored.
     newsletter = CheckboxField(
-        _l("Ja, stuur mij de nieuwsbrief van de werkplaats (optioneel)."),
+        TEXTS[Purpose.NEWSLETTER].text,
         name_in_errors=_l("Nieuwsbrief"),
     )
     photos = CheckboxField(
-        _l("Ik vind het goed dat ik herkenbaar op foto's van deze activiteit sta (optioneel)."),
+        TEXTS[Purpose.PHOTOS].text,
         name_in_errors=_l("Foto's"),
     )
     # A field people never see; bots fill in everything.

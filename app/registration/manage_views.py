@@ -11,8 +11,9 @@ from app.activity import services as activity
 from app.errors import DomainError, StateConflict
 from app.extensions import db
 from app.forms import render_form
+from app.privacy import audit
 from app.programme import services as programme
-from app.registration import by_hand, exports, listing, person, services
+from app.registration import by_hand, consents, exports, listing, person, services
 from app.registration import questions as event_questions
 from app.registration.forms import MoveForm, QuestionForm
 from app.registration.manage_forms import ResendLinkForm, by_hand_form
@@ -60,6 +61,7 @@ def _render_person(registration, status: int = 200):
     return render_template(
         "registration/manage/person.html",
         record=person.person_record(registration),
+        consents_held=consents.held(registration),
         resend_form=ResendLinkForm(formdata=None),
         move_form=MoveForm(formdata=None),
         mail_kinds=person.MAIL_KINDS,
@@ -132,7 +134,11 @@ def cancel(registration_id: int):
     POST (CSRF-checked like every POST) does it."""
     registration = listing.managed_registration(current_user, registration_id)
     if request.method == "POST":
-        activity.cancel_registration(registration.id, by="organiser")
+        had_place = registration.is_confirmed
+        cancelled = activity.cancel_registration(registration.id, by="organiser")
+        # Recorded here: the cancelling rule knows only that "the organiser" did it, not who.
+        audit.record(audit.Action.REGISTRATION_CANCELLED, by=current_user, registration=cancelled,
+                     detail="had een plaats" if had_place else "stond op de wachtlijst")  # fmt: skip
         db.session.commit()
         flash(_("Aanmelding geannuleerd."), "success")
         return _back(registration)
@@ -150,7 +156,7 @@ def cancel(registration_id: int):
 def resend_link(registration_id: int):
     registration = listing.managed_registration(current_user, registration_id)
     form = ResendLinkForm()
-    person.resend_link(registration, stop_earlier=bool(form.stop_earlier.data))
+    person.resend_link(registration, stop_earlier=bool(form.stop_earlier.data), by=current_user)
     db.session.commit()
     flash(
         _("Er gaat een nieuwe link naar %(email)s. Eerdere links werken niet meer.", email=registration.participant.email)
@@ -165,7 +171,7 @@ def resend_link(registration_id: int):
 @organiser_required
 def promote(registration_id: int):
     registration = listing.managed_registration(current_user, registration_id)
-    services.promote_by_hand(registration.id)
+    services.promote_by_hand(registration.id, by=current_user)
     db.session.commit()
     flash(_("Deze persoon heeft nu een plaats en krijgt bericht."), "success")
     return _back(registration)
@@ -181,7 +187,7 @@ def move(registration_id: int):
         if request.values.get("terug") == "persoon":
             return _render_person(registration, 400)
         return registrations(registration.event_id), 400  # the list again, with the message
-    services.move_on_waitlist(registration.id, form.position.data)
+    services.move_on_waitlist(registration.id, form.position.data, by=current_user)
     db.session.commit()
     flash(_("Wachtlijst bijgewerkt."), "success")
     return _back(registration)
@@ -192,6 +198,9 @@ def move(registration_id: int):
 def export(event_id: int, kind: str):
     event = programme.managed_event(current_user, event_id)
     rows = exports.registration_rows(event)
+    audit.record(audit.Action.EXPORT, by=current_user, event=event,
+                 detail=f"aanmeldingen ({kind}): {audit.people(len(rows) - 1)}")  # fmt: skip
+    db.session.commit()  # the audit line, before anything leaves
     if kind == "csv":
         body, mimetype = exports.as_csv(rows), "text/csv; charset=utf-8"
     else:

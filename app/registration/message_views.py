@@ -4,27 +4,20 @@ sent, with each recipient's delivery. The routes are on registration_manage's bl
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from html import unescape
-
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import CONTENT_SECURITY_POLICY
 from app.accounts.permissions import organiser_required
 from app.extensions import db
 from app.forms import accepted
+from app.mail.preview import policy_for_mail
 from app.programme import services as programme
 from app.registration import message_history as history
 from app.registration import messages
 from app.registration.manage_views import bp
 from app.registration.message_forms import AUDIENCE_LABELS, GroupMessageForm, message_form
 from app.timezones import utcnow
-
-_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 
 
 def _event(event_id: int):
@@ -135,7 +128,7 @@ def _preview_page(event, form: GroupMessageForm, test_sent_to: str = ""):
             test_sent_to=test_sent_to,
         )
     )
-    response.headers["Content-Security-Policy"] = _policy_for_mail(rendered.html)
+    response.headers["Content-Security-Policy"] = policy_for_mail(rendered.html)
     return response
 
 
@@ -146,20 +139,6 @@ def _audience_label(target: messages.Target, form: GroupMessageForm) -> str:
             f": {next(c.label for c in form.workshop.choices if c.value == str(target.session_id))}"
         )
     return label
-
-
-def _policy_for_mail(html: str) -> str:
-    """The site's policy, plus exactly the inline styles of this mail (CSP 'unsafe-hashes'),
-    so that the preview's frame shows the mail as a mail program would and nothing else."""
-    values = {unescape(value) for value in _STYLE_ATTRIBUTE.findall(html)}
-    hashes = " ".join(
-        sorted(
-            f"'sha256-{base64.b64encode(hashlib.sha256(v.encode()).digest()).decode()}'"
-            for v in values
-        )
-    )
-    styles = f"style-src 'self' 'unsafe-hashes' {hashes}" if hashes else "style-src 'self'"
-    return CONTENT_SECURITY_POLICY.replace("style-src 'self'", styles)
 
 
 @bp.route("/activiteiten/<int:event_id>/berichten")

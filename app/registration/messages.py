@@ -31,6 +31,7 @@ from app.links import external_url
 from app.locking import lock_row
 from app.mail.models import OutboxMessage
 from app.mail.services import MailContent, queue_message, render_message
+from app.privacy import audit
 from app.programme import lifecycle
 from app.programme.models import Event, EventStatus
 from app.registration import notifications
@@ -345,6 +346,11 @@ def send_group_message(event: Event, target: Target, subject: str, body: str, *,
     list_id = group_list_id(event)
     for registration in people:
         _queue_one(event, registration, subject, body, message, list_id)
+    if sent_by is not None:
+        workshop = f", workshop #{target.session_id}" if target.session_id else ""
+        audit.record(audit.Action.MESSAGE, by=sent_by, event=event,
+                     detail=f"bericht #{message.id} aan {target.audience}{workshop}: "
+                            f"{audit.people(len(people))}")  # fmt: skip
     return Sent(message, repeated=False)
 
 

@@ -31,6 +31,10 @@ class Participant(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True, info={"personal": True})
     name: so.Mapped[str] = so.mapped_column(sa.String(120), info={"personal": True})
+    # Given when following a work team (Meedoen); a registration keeps its own.
+    organisation: so.Mapped[str] = so.mapped_column(
+        sa.String(200), default="", info={"personal": True}
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     registrations: so.Mapped[list[Registration]] = so.relationship(back_populates="participant")
@@ -83,14 +87,8 @@ class Registration(db.Model):
         sa.String(500), default="", info={"personal": True}
     )
     answers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict, info={"personal": True})
-    # Consent records: when each was given; None = not given.
+    # When the privacy statement was acknowledged; consents are records (privacy.Consent).
     privacy_acknowledged_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    newsletter_consent_at: so.Mapped[datetime | None] = so.mapped_column(
-        UTCDateTime, info={"personal": True}
-    )
-    photo_consent_at: so.Mapped[datetime | None] = so.mapped_column(
-        UTCDateTime, info={"personal": True}
-    )
     # The last iCalendar SEQUENCE this person was sent, so each update they get is higher.
     ical_sequence: so.Mapped[int] = so.mapped_column(default=-1)
     reminder_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

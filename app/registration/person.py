@@ -21,6 +21,7 @@ from app.errors import StateConflict
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.mail.services import MailContent
+from app.privacy import audit
 from app.programme import lifecycle
 from app.programme.models import Event
 from app.registration import notifications
@@ -44,6 +45,7 @@ MAIL_KINDS = {
     "workshops_changed": _l("Workshops gewijzigd"),
     "agenda_changed": _l("Programma gewijzigd"),
     "certificate": _l("Bewijs van deelname"),
+    "materials_published": _l("Materialen gepubliceerd"),
 }
 
 MAIL_STATUSES = {
@@ -239,13 +241,19 @@ def cancel_preview(registration: Registration) -> CancelPreview:
 # --- their link, again -----------------------------------------------------------------------
 
 
-def resend_link(registration: Registration, *, stop_earlier: bool = False) -> None:
+def resend_link(
+    registration: Registration, *, stop_earlier: bool = False, by: User | None = None
+) -> None:
     """Mail the person a new personal link (someone lost the mail, or asks on the phone).
-    `stop_earlier`: every earlier link stops working (e.g. a mail was forwarded)."""
+    `stop_earlier`: every earlier link stops working (e.g. a mail was forwarded). `by`: the
+    organiser who sent it, in the audit log."""
     if registration.is_cancelled:
         raise StateConflict(_l("Deze aanmelding is geannuleerd; er is geen link om te sturen."))
     if stop_earlier:
         revoke_all(registration)
+    if by is not None:
+        audit.record(audit.Action.LINK_RESENT, by=by, registration=registration,
+                     detail="nieuwe link; eerdere ingetrokken" if stop_earlier else "nieuwe link")  # fmt: skip
     event = registration.event
 
     def compose(language):

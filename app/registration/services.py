@@ -16,12 +16,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import User
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
+from app.privacy import audit
 from app.programme import lifecycle
 from app.programme.models import Event
-from app.registration import notifications
+from app.registration import consents, notifications
 from app.registration.models import Participant, Registration, RegistrationStatus
 from app.timezones import format_moment, utcnow
 from app.waiting_list import WaitingList
@@ -166,7 +168,7 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
 # --- registering ---------------------------------------------------------------------------
 
 
-def _participant(email: str, name: str) -> Participant:
+def participant_by_email(email: str, name: str) -> Participant:
     """The person with this address; created with `name` if new. An existing person's name is
     never changed here: anyone can type anyone's address into the form."""
     email = email.strip().lower()
@@ -199,8 +201,6 @@ def _apply(registration: Registration, details: RegistrationDetails) -> None:
     registration.language = details.language
     now = utcnow()
     registration.privacy_acknowledged_at = now
-    registration.newsletter_consent_at = now if details.newsletter else None
-    registration.photo_consent_at = now if details.photos else None
 
 
 def tell_registered(registration: Registration, more=None) -> None:
@@ -238,7 +238,7 @@ def register(
         if reason is not None:
             raise RegistrationClosed(reason)
 
-    participant = _participant(details.email, details.name.strip())
+    participant = participant_by_email(details.email, details.name.strip())
     registration = db.session.scalar(
         sa.select(Registration).where(
             Registration.event_id == event.id, Registration.participant_id == participant.id
@@ -270,6 +270,7 @@ def register(
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlist_position = position
     db.session.flush()
+    consents.record_from_form(registration, newsletter=details.newsletter, photos=details.photos)
     if tell:
         tell_registered(registration)
     return RegistrationOutcome(registration)
@@ -333,16 +334,22 @@ def cancel(registration_id: int, *, by: str) -> Registration:
     return registration
 
 
-def promote_by_hand(registration_id: int) -> Registration:
-    """An organiser gives a waiting person a place, even when that goes over capacity."""
+def promote_by_hand(registration_id: int, *, by: User | None = None) -> Registration:
+    """An organiser (`by`, in the audit log) gives a waiting person a place, even when that
+    goes over capacity."""
     registration, event = locked(registration_id)
     lifecycle.ensure_places_may_move(event)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Alleen iemand op de wachtlijst kan een plaats krijgen."))
+    position = registration.waitlist_position
     left = seats_left(event)
     registration.beyond_capacity = left is not None and left <= 0  # recorded, as by hand
     _confirm(registration)
     notifications.promoted(registration)
+    if by is not None:
+        beyond = ", boven de capaciteit" if registration.beyond_capacity else ""
+        audit.record(audit.Action.REGISTRATION_CHANGED, by=by, registration=registration,
+                     detail=f"plaats gegeven (was {position} op de wachtlijst{beyond})")  # fmt: skip
     return registration
 
 
@@ -361,13 +368,20 @@ def seat_at_desk(registration_id: int) -> Registration:
     return registration
 
 
-def move_on_waitlist(registration_id: int, position: int) -> Registration:
-    """An organiser moves someone to `position` on the waiting list; the others close up."""
+def move_on_waitlist(
+    registration_id: int, position: int, *, by: User | None = None
+) -> Registration:
+    """An organiser (`by`, in the audit log) moves someone to `position` on the waiting list;
+    the others close up."""
     registration, event = locked(registration_id)
     lifecycle.ensure_places_may_move(event)
     if not registration.is_waitlisted:
         raise StateConflict(_l("Deze persoon staat niet op de wachtlijst."))
+    before = registration.waitlist_position
     WAITLIST.move(registration, position)
+    if by is not None:
+        audit.record(audit.Action.REGISTRATION_CHANGED, by=by, registration=registration,
+                     detail=f"wachtlijst: van plaats {before} naar {registration.waitlist_position}")  # fmt: skip
     return registration
 
 

@@ -10,6 +10,7 @@ from flask import (
 )
 
 from app.accounts.services import safe_next
+from app.privacy import statement as privacy_statement
 
 bp = Blueprint("site", __name__)
 
@@ -21,7 +22,7 @@ def contact():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("site/privacy.html")
+    return render_template("site/privacy.html", statement=privacy_statement.compose())
 
 
 @bp.route("/toegankelijkheid")

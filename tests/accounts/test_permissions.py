@@ -109,6 +109,45 @@ ORGANISER_ROUTES = [
     ("POST", "/beheer/gebruikers/nieuw", "admin", 400),
     ("GET", "/beheer/gebruikers/{user}", "admin", 200),
     ("POST", "/beheer/gebruikers/{user}", "admin", 302),
+    ("GET", "/beheer/activiteiten/{event}/materialen", "owner", 200),
+    ("POST", "/beheer/activiteiten/{event}/materialen", "owner", 400),
+    ("POST", "/beheer/activiteiten/{event}/materialen/publiceren", "owner", 409),
+    ("GET", "/beheer/themas/{theme}/materialen", "organiser", 200),
+    ("POST", "/beheer/themas/{theme}/materialen", "organiser", 400),
+    ("GET", "/beheer/materialen/{material}", "owner", 200),
+    ("POST", "/beheer/materialen/{material}", "owner", 400),
+    ("POST", "/beheer/materialen/{material}/verwijderen", "owner", 302),
+    ("GET", "/beheer/materialen/{material}/bestand", "owner", 200),
+    ("GET", "/beheer/werkteams", "organiser", 200),
+    ("GET", "/beheer/themas/{theme}/werkteam", "organiser", 200),
+    ("POST", "/beheer/themas/{theme}/werkteam", "organiser", 302),
+    ("GET", "/beheer/themas/{theme}/werkteam/leden", "organiser", 200),
+    ("POST", "/beheer/themas/{theme}/werkteam/leden", "organiser", 400),
+    ("POST", "/beheer/themas/{theme}/werkteam/leden/{member}/verwijderen", "organiser", 302),
+    ("GET", "/beheer/themas/{theme}/werkteam/volgers", "organiser", 200),
+    ("GET", "/beheer/themas/{theme}/werkteam/update", "organiser", 200),
+    ("POST", "/beheer/themas/{theme}/werkteam/update", "organiser", 400),
+    ("POST", "/beheer/themas/{theme}/werkteam/update/voorbeeld", "organiser", 400),
+    ("POST", "/beheer/themas/{theme}/werkteam/update/test", "organiser", 400),
+    ("GET", "/beheer/themas/{theme}/werkteam/updates", "organiser", 200),
+    ("GET", "/beheer/themas/{theme}/werkteam/updates/{work_team_update}", "organiser", 200),
+    ("GET", "/beheer/auditlog", "admin", 200),
+    ("GET", "/beheer/auditlog.{export}", "admin", 200),
+    ("GET", "/beheer/nieuwsbrieven/", "admin", 200),
+    ("GET", "/beheer/nieuwsbrieven/{newsletter}.{export}", "admin", 200),
+    ("GET", "/beheer/privacy/verzoeken", "admin", 200),
+    ("POST", "/beheer/privacy/verzoeken", "admin", 400),
+    ("GET", "/beheer/privacy/verzoeken/{participant}", "admin", 200),
+    ("POST", "/beheer/privacy/verzoeken/{participant}/download", "admin", 302),
+    ("POST", "/beheer/privacy/verzoeken/{participant}/corrigeren", "admin", 302),
+    (
+        "POST",
+        "/beheer/privacy/verzoeken/{participant}/toestemming/{consent}/intrekken",
+        "admin",
+        302,
+    ),
+    ("GET", "/beheer/privacy/verzoeken/{participant}/wissen", "admin", 200),
+    ("POST", "/beheer/privacy/verzoeken/{participant}/wissen", "admin", 400),
 ]
 
 ROLES = ["anonymous", "checkin", "other_organiser", "owner", "admin"]
@@ -158,10 +197,33 @@ def world(make_user, make_event, make_theme, app, tmp_path):
     db.session.commit()
     certificate, job = _a_certificate_and_a_zip(event, waiting.registration, app, tmp_path)
     group_message = _a_group_message(event)
-    return users, {"certificate": certificate.id, "job": job.id, "room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
+    material, member, update = _knowledge(event, theme, waiting.registration)
+    return users, {"newsletter": "werkplaats", "material": material.id, "member": member.id,
+                   "work_team_update": update.id, "consent": 1,
+                   "participant": waiting.registration.participant_id,"certificate": certificate.id, "job": job.id, "room": room.id, "speaker": speaker.id, "session": session.id, "sheet": "xlsx", "event": event.id, "accreditation": accreditation.id, "theme": theme.slug,
                    "user": users["other_organiser"].id, "registration": waiting.registration.id,
                    "question": question.id, "export": "csv", "message": message.id,
                    "group_message": group_message.id}  # fmt: skip
+
+
+def _knowledge(event, theme, registration):
+    """A material of the event, and the theme's work team with a member and an update."""
+    from app.extensions import db
+    from app.knowledge import materials, team
+    from app.knowledge.materials import MaterialDetails
+    from app.knowledge.team_models import WorkTeamMember, WorkTeamUpdate
+    from app.knowledge.uploads import check_upload
+    from tests.knowledge.material_world import PDF
+
+    material = materials.add_event_material(
+        event, MaterialDetails(kind="slides", title="Slides"), check_upload("slides.pdf", PDF)
+    )
+    team.save_team(theme, team.TeamDetails(), may_choose_contact=False)
+    member = WorkTeamMember(theme_id=theme.id, participant_id=registration.participant_id)
+    update = WorkTeamUpdate(theme_id=theme.id, subject="S", body="B", recipients=1)
+    db.session.add_all([member, update])
+    db.session.commit()
+    return material, member, update
 
 
 def _a_group_message(event):

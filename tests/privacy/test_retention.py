@@ -20,6 +20,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.privacy.registry import BY_TABLE, Treatment, empty_value
 from app.privacy.retention import apply_retention
+from app.registration import consents
 from app.registration.models import ManageToken, Participant, Registration
 from app.timezones import utcnow
 
@@ -57,7 +58,7 @@ def with_everything(day) -> Registration:
     anna = day.people["Anna"]
     anna.organisation, anna.function, anna.dietary_needs = "Gemeente Tiel", "Coach", "Vegan"
     anna.answers = {"1": "Ja"}
-    anna.newsletter_consent_at = anna.photo_consent_at = utcnow()
+    consents.record_from_form(anna, newsletter=False, photos=True)
     workshop = agenda.add_session(day.event, {"kind": "workshop", "title": "W",
                                               "starts_at": day.event.starts_at,
                                               "ends_at": day.event.ends_at})  # fmt: skip

@@ -328,8 +328,8 @@ def test_withdrawing_the_newsletter_consent_keeps_the_photos(client, make_event,
     link = link_to(anna)
     response = client.post(f"{link}/toestemming/newsletter/intrekken")
     assert response.status_code == 302 and response.location.endswith("#toestemming")
-    registration = only_registration()
-    assert registration.newsletter_consent_at is None and registration.photo_consent_at
+    held = consents.held(only_registration())
+    assert held["newsletter"] is None and held["photos"] is not None
     html = client.get(link).get_data(as_text=True)
     assert "Uw toestemming is ingetrokken." in html
     assert "Ja, stuur mij de nieuwsbrief" in html  # it can be given again
@@ -339,10 +339,10 @@ def test_consent_can_be_given_again_and_keeps_its_first_moment(client, make_even
     anna = register(make_event(), "Anna")
     link = link_to(anna)
     client.post(f"{link}/toestemming/photos/geven")
-    given = only_registration().photo_consent_at
-    assert given is not None
+    given = consents.held(only_registration())["photos"]
+    assert given is not None and given.given_how == "manage_link"
     client.post(f"{link}/toestemming/photos/geven")  # twice: nothing changes
-    assert only_registration().photo_consent_at == given
+    assert consents.held(only_registration())["photos"].id == given.id
 
 
 def test_consent_can_be_withdrawn_after_cancelling_but_not_given(client, make_event, register):
@@ -351,8 +351,7 @@ def test_consent_can_be_withdrawn_after_cancelling_but_not_given(client, make_ev
     client.post(f"{link}/afmelden")
     assert client.post(f"{link}/toestemming/newsletter/geven").status_code == 409
     assert client.post(f"{link}/toestemming/photos/intrekken").status_code == 302
-    registration = only_registration()
-    assert registration.photo_consent_at is None and registration.newsletter_consent_at is None
+    assert consents.held(only_registration()) == {"newsletter": None, "photos": None}
 
 
 def test_an_unknown_consent_or_link_is_a_404(client, make_event, register):
@@ -363,9 +362,12 @@ def test_an_unknown_consent_or_link_is_a_404(client, make_event, register):
 
 def test_the_consent_services(app, make_event, register):
     anna = register(make_event(), "Anna", newsletter=True)
+    given = consents.held(anna)["newsletter"]
     consents.withdraw_consent(anna, "newsletter")
+    withdrawn_at = given.withdrawn_at
     consents.withdraw_consent(anna, "newsletter")
-    assert anna.newsletter_consent_at is None
+    assert consents.held(anna)["newsletter"] is None
+    assert given.withdrawn_at == withdrawn_at and given.withdrawn_how == "manage_link"
 
 
 # --- language -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from app.activity import services as activity
 from app.errors import StateConflict
 from app.extensions import db
 from app.programme import services as programme
-from app.registration import services
+from app.registration import consents, services
 from app.registration.services import RegistrationClosed, RegistrationDetails
 from app.timezones import utcnow
 from tests.registration.conftest import waitlist
@@ -154,8 +154,13 @@ def test_consent_is_recorded_with_its_moment(make_event, register):
     event = make_event()
     with_photos = register(event, "Anna", photos=True)
     without = register(event, "Bram")
-    assert with_photos.photo_consent_at is not None and with_photos.newsletter_consent_at is None
-    assert without.photo_consent_at is None and without.privacy_acknowledged_at is not None
+    held = consents.held(with_photos)
+    assert held["newsletter"] is None
+    assert held["photos"].given_at is not None and held["photos"].given_how == "registration_form"
+    assert held["photos"].event_id == event.id and held["photos"].registration_id == with_photos.id
+    assert "herkenbaar op foto's" in held["photos"].text and held["photos"].text_version
+    assert consents.held(without) == {"newsletter": None, "photos": None}
+    assert without.privacy_acknowledged_at is not None
 
 
 def test_positions_are_unique_in_the_schema(make_event, register):
