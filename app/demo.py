@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
 from app.attendance.demo import DESK_DEMO_SLUG, desk_demo
+from app.demo_knowledge import load_demo_knowledge
 from app.demo_registrations import load_demo_registrations
 from app.extensions import db
 from app.programme import services as programme
@@ -356,6 +357,7 @@ def load_demo_data() -> tuple[int, int, int]:
         desk_demo(organiser)
         events_created += 1
     db.session.commit()
+    load_demo_knowledge(organiser)
     return users_created, events_created, load_demo_registrations()
 
 

@@ -7,6 +7,7 @@ emptied after each test."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -20,14 +21,16 @@ from itertools import count
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from app import create_app
 from app.accounts import services as accounts
-from app.extensions import db
+from app.extensions import db, limiter
 from app.programme import services as programme
 from app.programme.models import EventKind
+from app.registration import consents
 from app.registration import services as registration_services
 from app.registration.services import RegistrationDetails
 from app.timezones import AMSTERDAM, utcnow
@@ -148,10 +151,30 @@ class IsolatedClient(FlaskClient):
             _cv_app.reset(token)
 
 
+# The app of the previous test, reused while the configuration stays the same: building an
+# app compiles every URL rule and, on first render, every template again (most of a short
+# test's time). Only the last one is kept, because some extensions (the rate limiter) keep
+# their settings globally, from the app that was set up last. Each test still starts from the
+# same state: its configuration is put back, the per-process workers and caches are dropped,
+# the rate limits reset and every table emptied.
+_LAST_APP: dict[str, Flask] = {}
+PER_TEST_EXTENSIONS = ("certificate_runner", "outbox_sender", "calendar.window")
+
+
+def _app_for(config: dict) -> Flask:
+    key = json.dumps(config, sort_keys=True, default=repr)
+    if key not in _LAST_APP:
+        _LAST_APP.clear()
+        app = create_app(config)
+        app.test_client_class = IsolatedClient
+        _LAST_APP[key] = app
+    return _LAST_APP[key]
+
+
 @pytest.fixture
 def app(_schema, app_config, mailbox):
-    app = create_app(app_config)
-    app.test_client_class = IsolatedClient
+    app = _app_for(app_config)
+    config = dict(app.config)
     with app.app_context():
         yield app
         # No mail thread outlives its test: it would send into the next test's tables (and
@@ -161,6 +184,12 @@ def app(_schema, app_config, mailbox):
             if worker is not None:
                 worker.wait_until_idle(timeout=60)
                 worker.stop()
+        for name in PER_TEST_EXTENSIONS:
+            app.extensions.pop(name, None)
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()  # the counts are the app's; the next test starts with none
+        app.config.clear()
+        app.config.update(config)
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
@@ -258,13 +287,18 @@ def row_count(model) -> int:
 
 @pytest.fixture
 def register(app):
-    """register(event, "name") -> the committed Registration (e-mail derived from the name)."""
+    """register(event, "name") -> the committed Registration (e-mail derived from the name).
+    `newsletter=True`: as if the person also confirmed the newsletter from its mail (the
+    double opt-in itself is tested in tests/privacy/test_consent.py)."""
 
     def make(event, name: str = "Deelnemer", email: str | None = None, **details):
         email = email or f"{name.lower().replace(' ', '.')}@example.org"
         outcome = registration_services.register(
             event.id, RegistrationDetails(name=name, email=email, **details)
         )
+        asked = consents.states(outcome.registration)["newsletter"].asked
+        if details.get("newsletter") and asked is not None:
+            asked.given_at = utcnow()
         db.session.commit()
         return outcome.registration
 

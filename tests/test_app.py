@@ -52,6 +52,14 @@ def test_unknown_page_is_a_friendly_dutch_404(client):
     assert "Pagina niet gevonden" in response.get_data(as_text=True)
 
 
+@pytest.fixture
+def app_config(base_config, request):
+    # A test that adds a route needs an app of its own (a reused one has served requests).
+    if request.node.name == "test_unexpected_error_is_a_friendly_500":
+        return {**base_config, "TEST_OWN_APP": request.node.name}
+    return dict(base_config)
+
+
 def test_unexpected_error_is_a_friendly_500(app, client):
     @app.get("/kapot")
     def broken():

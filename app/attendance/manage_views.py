@@ -73,7 +73,9 @@ def export(event_id: int, kind: str):
                  detail=f"aanwezigheid ({kind}{where}): {audit.people(len(rows) - 1)}")  # fmt: skip
     db.session.commit()  # the audit line, before anything leaves
     if kind == "csv":
-        return _download(exports.as_csv(rows), "text/csv; charset=utf-8", f"{name}.csv")
+        return _download(
+            exports.as_csv(rows), "text/csv", f"{name}.csv"
+        )  # (Werkzeug adds the charset)
     return _download(exports.as_xlsx(rows, title=_("Aanwezigheid")),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"{name}.xlsx")  # fmt: skip

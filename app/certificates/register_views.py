@@ -52,5 +52,5 @@ def download(event_id: int, accreditation_id: int, kind: str):
     db.session.commit()  # the audit line, before anything leaves
     if kind == "csv":
         body = registers.as_csv(report, str(get_locale() or "nl"))
-        return _download(body, "text/csv; charset=utf-8", f"{name}.csv")
+        return _download(body, "text/csv", f"{name}.csv")  # (Werkzeug adds the charset)
     return _download(registers.as_xlsx(report), _XLSX, f"{name}.xlsx")

@@ -62,7 +62,7 @@ class MaterialForm(Form):
     file = FileField(_l("Bestand"))
     url = URLField(
         _l("Of een link"),
-        description=_l("Naar een website, video of document elders, beginnend met https://."),
+        description=_l("Naar een website, video of document elders, beginnend met https:// of http://."),
         validators=[Optional(), URL(require_tld=False), Length(max=500), no_line_breaks,
                     web_address],
         filters=[clean_text],

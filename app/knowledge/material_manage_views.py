@@ -59,7 +59,7 @@ def publish_materials(event_id: int):
     event = programme.managed_event(current_user, event_id, lock=True)
     if not ConfirmForm().validate_on_submit():
         raise DomainError(_("Het formulier is verlopen. Probeer het opnieuw."))
-    published = materials.publish_event_materials(event)
+    published = materials.publish_event_materials(event, by=current_user)
     db.session.commit()
     if not published.materials:
         flash(_("Er was niets nieuws om te publiceren; er is geen mail verstuurd."), "info")

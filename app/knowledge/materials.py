@@ -23,6 +23,7 @@ from app.knowledge import material_storage
 from app.knowledge.models import Audience, Material, MaterialKind
 from app.knowledge.uploads import CheckedFile
 from app.locking import lock_row
+from app.privacy import audit
 from app.programme import lifecycle
 from app.programme import services as programme
 from app.programme.models import Event, EventStatus, Theme, event_themes
@@ -159,7 +160,7 @@ class Published:
     mailed: int  # how many registrants were sent the one mail about them
 
 
-def publish_event_materials(event: Event) -> Published:
+def publish_event_materials(event: Event, *, by: User | None = None) -> Published:
     """Publish every material of this (past) event not yet published, and tell each person who
     had a place, once, in one mail. Under the event's lock: a second click waits for the first
     and finds nothing left to publish, so nobody is told twice about the same materials."""
@@ -182,7 +183,11 @@ def publish_event_materials(event: Event) -> Published:
     for material in new:
         material.published_at = now
     db.session.flush()
-    return Published(new, material_mail.announce(event, new))
+    published = Published(new, material_mail.announce(event, new))
+    if by is not None and published.mailed:
+        audit.record(audit.Action.MESSAGE, by=by, event=event,
+                     detail=f"materialen gepubliceerd: {audit.people(published.mailed)} gemaild")  # fmt: skip
+    return published
 
 
 # --- who sees what -------------------------------------------------------------------------

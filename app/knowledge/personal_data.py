@@ -16,7 +16,11 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
     ),
     PersonalData(
         "work_team_members",
-        {"participant_id": Treatment.KEPT_WHILE_USED, "role": Treatment.KEPT_WHILE_USED},
+        {
+            "participant_id": Treatment.KEPT_WHILE_USED,
+            "name": Treatment.KEPT_WHILE_USED,
+            "role": Treatment.KEPT_WHILE_USED,
+        },
         purpose=_l(
             "bijhouden wie in een werkteam zit en, alleen met hun toestemming, hen op de pagina"
             " van het werkteam noemen met naam, organisatie en rol"

@@ -18,7 +18,7 @@ from app.errors import DomainError, NotAllowed, NotFoundHere
 from app.extensions import db
 from app.knowledge import team_mail
 from app.knowledge.team_models import WorkTeam, WorkTeamMember
-from app.privacy import consent
+from app.privacy import audit, consent
 from app.privacy.consent import How
 from app.privacy.models import Consent, Purpose
 from app.programme import services as programme
@@ -29,10 +29,6 @@ from app.registration.models import Participant
 from app.registration.services import participant_by_email
 from app.tokens import token_hash
 
-# How a member's consent was asked and how it ended when an organiser removed them (the
-# consent record's given_how / withdrawn_how; privacy.consent.How holds the other ways).
-MEMBER_INVITED = "work_team_invitation"
-MEMBER_REMOVED = "member_removed"
 # A confirmation link confirms each consent asked with one Meedoen: their tokens joined by ".",
 # a character the tokens (URL-safe base64) never hold.
 LINK_SEPARATOR = "."
@@ -201,16 +197,18 @@ def add_member(theme: Theme, details: MemberDetails, *, by: User) -> tuple[WorkT
     if details.organisation and not participant.organisation:
         participant.organisation = details.organisation
     member = WorkTeamMember(theme_id=theme.id, participant_id=participant.id, role=details.role,
-                            added_by_id=by.id)  # fmt: skip
+                            name=details.name.strip(), added_by_id=by.id)  # fmt: skip
     try:
         with db.session.begin_nested():
             db.session.add(member)
     except IntegrityError:
         raise DomainError(_l("Deze persoon is al lid van het werkteam.")) from None
-    held, token = consent.ask(participant, Purpose.MEMBER_SHOWN, how=MEMBER_INVITED,
+    held, token = consent.ask(participant, Purpose.MEMBER_SHOWN, how=How.MEMBER_INVITED,
                               language=details.language, theme=theme)  # fmt: skip
     if token is not None:
         team_mail.member_asked(member, held, token, details.language, by=by)
+    audit.record(audit.Action.MEMBER_ADDED, by=by, participant_id=participant.id,
+                 detail=f"werkteam {theme.slug}")  # fmt: skip
     return member, token is not None
 
 
@@ -228,7 +226,7 @@ def remove_member(theme: Theme, member_id: int) -> WorkTeamMember:
             Consent.withdrawn_at.is_(None),
         )
     ):
-        consent.withdraw(open_consent, how=MEMBER_REMOVED)
+        consent.withdraw(open_consent, how=How.MEMBER_REMOVED)
     db.session.delete(member)
     db.session.flush()
     return member

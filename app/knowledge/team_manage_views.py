@@ -78,9 +78,9 @@ def members(slug: str):
         db.session.commit()
         member, asked = added[0]
         if asked:
-            flash(_("%(name)s is toegevoegd. We vragen per e-mail of de naam op de website mag; tot de bevestiging staat die er niet.", name=member.participant.name), "success")  # fmt: skip
+            flash(_("%(name)s is toegevoegd. We vragen per e-mail of de naam op de website mag; tot de bevestiging staat die er niet.", name=member.name), "success")  # fmt: skip
         else:
-            flash(_("%(name)s is toegevoegd en staat meteen op de website: de toestemming daarvoor was er al.", name=member.participant.name), "success")  # fmt: skip
+            flash(_("%(name)s is toegevoegd en staat meteen op de website: de toestemming daarvoor was er al.", name=member.name), "success")  # fmt: skip
         return redirect(url_for(".members", slug=theme.slug))
     return render_form("knowledge/team/manage/members.html", form, theme=theme, team=found,
                        rows=team.members(theme), confirm=ConfirmForm())  # fmt: skip
@@ -93,7 +93,7 @@ def remove_member(slug: str, member_id: int):
     if not ConfirmForm().validate_on_submit():
         raise DomainError(_("Het formulier is verlopen. Probeer het opnieuw."))
     member = team.remove_member(theme, member_id)
-    name = member.participant.name
+    name = member.name
     db.session.commit()
     flash(_("%(name)s is uit het werkteam gehaald en staat niet meer op de website.", name=name), "success")  # fmt: skip
     return redirect(url_for(".members", slug=theme.slug))

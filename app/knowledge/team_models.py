@@ -65,6 +65,9 @@ class WorkTeamMember(db.Model):
         sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True, info={"personal": True}
     )
     # What they do in the team ("trekker", "namens de gemeente"), shown next to their name.
+    # The name as the organiser typed it: what the team's pages for organisers show, so that
+    # typing an address never reveals the name someone else gave with it.
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", info={"personal": True})
     role: so.Mapped[str] = so.mapped_column(sa.String(120), default="", info={"personal": True})
     added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     added_by_id: so.Mapped[int | None] = so.mapped_column(

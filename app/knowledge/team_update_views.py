@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.extensions import db
@@ -49,7 +50,8 @@ def update(slug: str):
     if sent[0].repeated:
         flash(_("Deze update was al verstuurd; hij is niet nog eens verstuurd."), "info")
     else:
-        flash(_("Update verstuurd aan %(n)d volgers.", n=sent[0].update.recipients), "success")
+        flash(ngettext("Update verstuurd aan %(num)d volger.", "Update verstuurd aan %(num)d volgers.",
+                       sent[0].update.recipients), "success")  # fmt: skip
     return redirect(url_for(".update_detail", slug=slug, update_id=sent[0].update.id))
 
 

@@ -186,7 +186,8 @@ def send_update(team: WorkTeam, subject: str, body: str, *, sent_by: User | None
                       text_body=text, html_body=html, reply_to=theme.contact_email,
                       list_id=list_id(theme), unsubscribe_url=withdraw_url)  # fmt: skip
     audit.record(audit.Action.MESSAGE, by=sent_by,
-                 detail=f"update aan {len(people)} volgers, werkteam {theme.name}")  # fmt: skip
+                 detail=f"update aan {len(people)} volger{'' if len(people) == 1 else 's'},"
+                        f" werkteam {theme.name}")  # fmt: skip
     return Sent(update, repeated=False)
 
 

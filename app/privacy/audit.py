@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     CONSENT_WITHDRAWN = "consent_withdrawn"  # by an admin on request
     ERASED = "erased"
     AUDIT_EXPORTED = "audit_exported"
+    MEMBER_ADDED = "member_added"  # to a work team (asked whether they may be named)
 
 
 LABELS = {
@@ -58,6 +59,7 @@ LABELS = {
     Action.CONSENT_WITHDRAWN: _l("Toestemming ingetrokken"),
     Action.ERASED: _l("Gegevens gewist"),
     Action.AUDIT_EXPORTED: _l("Auditlog gedownload"),
+    Action.MEMBER_ADDED: _l("Lid van een werkteam toegevoegd"),
 }
 
 

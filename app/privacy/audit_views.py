@@ -19,7 +19,7 @@ MAX_PAGE = 10_000  # a huge number must not reach the database as an OFFSET
 
 FILTER_FIELDS = ("actie", "activiteit", "gebruiker", "van", "tot")
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

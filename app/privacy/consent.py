@@ -34,6 +34,26 @@ class How:
     ADMIN = "admin_on_request"
     ERASURE = "erasure"
     MIGRATED = "migrated"  # from the consent moments kept before these records
+    MEMBER_INVITED = "work_team_invitation"  # a member added by an organiser, asked by mail
+    MEMBER_REMOVED = "member_removed"  # taken off the work team
+
+
+# How, in words (pages and lists for people; the JSON keeps the codes).
+HOW_LABELS = {
+    How.REGISTRATION: _l("op het aanmeldformulier"),
+    How.MANAGE_LINK: _l("via de persoonlijke link"),
+    How.MEEDOEN: _l("via Meedoen"),
+    How.MAIL_LINK: _l("met de link in een e-mail"),
+    How.ADMIN: _l("door een beheerder, op verzoek"),
+    How.ERASURE: _l("bij het wissen van de gegevens"),
+    How.MIGRATED: _l("overgenomen uit de eerdere registratie"),
+    How.MEMBER_INVITED: _l("na de vraag van het werkteam"),
+    How.MEMBER_REMOVED: _l("uit het werkteam gehaald"),
+}
+
+
+def how_label(code: str | None) -> str:
+    return str(HOW_LABELS.get(code, code or ""))
 
 
 @dataclass(frozen=True)
@@ -116,14 +136,14 @@ def give(
 
 def ask(
     participant: Participant, purpose: str, *, how: str, language: str = "nl",
-    theme: Theme | None = None,
+    theme: Theme | None = None, registration: Registration | None = None,
 ) -> tuple[Consent, str | None]:  # fmt: skip
     """Double opt-in: a consent that holds only once the person confirms it through the link
     whose token is returned (None when it already holds: nothing to confirm)."""
     existing = current(participant, purpose, theme=theme)
     if existing is not None:
         return existing, None
-    consent = _new(participant, purpose, how, language, theme, None, None)
+    consent = _new(participant, purpose, how, language, theme, None, registration)
     token = new_token()
     consent.confirm_token_hash = token_hash(token)
     db.session.flush()

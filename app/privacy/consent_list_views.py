@@ -12,7 +12,7 @@ from app.registration import exports
 bp = Blueprint("consent_lists", __name__, url_prefix="/beheer/nieuwsbrieven")
 
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

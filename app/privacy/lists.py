@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.extensions import db
+from app.links import external_url
 from app.privacy import audit, consent
 from app.privacy.models import Consent, Purpose
 from app.programme.models import Theme
@@ -56,16 +57,18 @@ def theme_for_key(key: str) -> Theme | None:
 
 
 def list_rows(theme: Theme | None, *, by: User) -> list[list]:
-    """A header row, then one row per person with a current consent for the list; the export
-    is recorded in the audit log."""
+    """A header row, then one row per person with a current consent for the list, with their
+    own one-click withdrawal link for the mailing (a new token each export: only hashes are
+    kept); the export is recorded in the audit log."""
     rows = [[_("Naam"), _("E-mailadres"), _("Organisatie"), _("Toestemming gegeven op"),
-             _("Hoe"), _("Versie van de tekst")]]  # fmt: skip
-    for person, held in db.session.execute(consent.holders(Purpose.NEWSLETTER, theme=theme)):
+             _("Hoe"), _("Versie van de tekst"), _("Afmeldlink")]]  # fmt: skip
+    for person, held in db.session.execute(consent.holders(Purpose.NEWSLETTER, theme=theme)).all():
+        withdraw = external_url("consent.withdraw_by_link", token=consent.withdrawal_token(held))
         rows.append([person.name, person.email, person.organisation,
-                     to_local(held.given_at).replace(tzinfo=None), held.given_how,
-                     held.text_version])  # fmt: skip
+                     to_local(held.given_at).replace(tzinfo=None), consent.how_label(held.given_how),
+                     held.text_version, withdraw])  # fmt: skip
     audit.record(
         audit.Action.EXPORT, by=by,
-        detail=f"nieuwsbrieflijst {theme.slug if theme else 'werkplaats'}: {len(rows) - 1} personen",
+        detail=f"nieuwsbrieflijst {theme.slug if theme else 'werkplaats'}: {audit.people(len(rows) - 1)}",
     )  # fmt: skip
     return rows

@@ -21,6 +21,7 @@ context where a column alone says little: "event" (title, kind, dates, status), 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -31,9 +32,11 @@ from flask_babel import lazy_gettext as _l
 from app.agenda.models import Session
 from app.extensions import db
 from app.privacy import statement
+from app.privacy.consent import how_label
 from app.privacy.registry import REGISTRY, PersonalData, Treatment
 from app.programme.models import Event, Theme
 from app.registration.models import Participant, Question, Registration
+from app.registration.person import MAIL_KINDS
 from app.timezones import format_day, format_moment, to_local, utcnow
 
 FORMAT = "kennisagenda-persoonsgegevens"
@@ -171,11 +174,22 @@ def _rows(table: sa.Table, entry: PersonalData | None, conditions: list) -> list
     query = sa.select(*columns).where(sa.or_(*conditions)).order_by(*table.primary_key.columns)
     rows = []
     for row in db.session.execute(query).mappings():
-        values = {column.name: row[column] for column in columns}
+        values = {column.name: _without_links(row[column]) for column in columns}
         if secret:
             values["secret_kept_hashed"] = True
         rows.append(values)
     return rows
+
+
+# A link that opens something personal (a manage link, a feed, a QR, this very page): a path
+# part of 32 or more token characters. Such links are left out of the export, so a file the
+# person forwards opens nothing of theirs (the secrets themselves are only kept hashed).
+_PERSONAL_LINK = re.compile(r"https?://[^\s\"'<>]*/[A-Za-z0-9_.\-]{32,}[^\s\"'<>]*")
+LINK_LEFT_OUT = "[persoonlijke link, weggelaten]"
+
+
+def _without_links(value):
+    return _PERSONAL_LINK.sub(LINK_LEFT_OUT, value) if isinstance(value, str) else value
 
 
 # --- context -----------------------------------------------------------------------------------
@@ -322,6 +336,8 @@ WORDS = {
     "newsletter": _l("nieuwsbrief"),
     "photos": _l("foto's"),
     "member_shown": _l("genoemd als lid van een werkteam"),
+    "manage": _l("de persoonlijke link naar de aanmelding"),
+    "unsubscribe": _l("de link om berichten te stoppen"),
     "attendee": _l("de deelnemer"),
     "organiser": _l("een organisator"),
 }
@@ -373,6 +389,10 @@ def _readable(column: str, value):
         return [_flat(v) for v in value]
     if isinstance(value, str) and column in ("status", "purpose", "cancelled_by"):
         return str(WORDS.get(value, value))
+    if isinstance(value, str) and column in ("given_how", "withdrawn_how"):
+        return how_label(value)
+    if isinstance(value, str) and column == "kind" and value in MAIL_KINDS:
+        return str(MAIL_KINDS[value])
     return str(value)
 
 

@@ -29,7 +29,10 @@ REGISTRY: tuple[PersonalData, ...] = (
         "participants",
         {"email": Treatment.DELETE, "name": Treatment.DELETE, "organisation": Treatment.DELETE},
         purpose=_l("een persoon herkennen over activiteiten heen; de persoonlijke agendafeed"),
-        legal_basis=_l("uitvoering van de overeenkomst (uw aanmelding)"),
+        legal_basis=_l(
+            "uitvoering van de overeenkomst (uw aanmelding); toestemming, als u alleen een"
+            " nieuwsbrief of de updates van een werkteam volgt"
+        ),
         retention=_l(
             "tot geen aanmelding van de persoon nog binnen de bewaartermijn valt en geen"
             " toestemming meer geldt"
@@ -156,6 +159,18 @@ REGISTRY: tuple[PersonalData, ...] = (
         legal_basis=_l("uitvoering van de overeenkomst"),
         retention=_l("zolang de persoon bij ons bekend is"),
         recipients=_l("de agenda-app van de persoon"),
+    ),
+    PersonalData(
+        "rights_links",
+        {},  # a hash of a random secret; it goes with the participant
+        purpose=_l(
+            "nagaan dat wie uw gegevens wil inzien, downloaden of wissen het e-mailadres bezit"
+        ),
+        legal_basis=_l("wettelijke plicht (AVG artikel 12: zekerheid over wie het vraagt)"),
+        retention=_l(
+            "de link werkt %(confirm_minutes)s; verwijderd bij een nieuwe aanvraag of met de persoon"
+        ),
+        recipients=_l("niemand"),
     ),
     PersonalData(
         "certificates",

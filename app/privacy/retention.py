@@ -27,12 +27,8 @@ from app.privacy.models import Consent, ConsentLink, Purpose
 from app.privacy.registry import BY_TABLE, REGISTRY, Treatment, empty_value
 from app.privacy.rights_models import RightsLink
 from app.programme.models import Event
-from app.registration.models import Participant, Registration
+from app.registration.models import ANONYMOUS_DOMAIN, Participant, Registration
 from app.timezones import utcnow
-
-# An anonymised registration's participant: `<registration id>@anoniem.invalid` (.invalid is
-# reserved, RFC 2606: no one can own or receive at it), unique as the column demands.
-ANONYMOUS_DOMAIN = "anoniem.invalid"
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -307,9 +307,13 @@ class Erasure:
     consents: int
 
     def detail(self) -> str:
-        return (f"{self.anonymised} aanmeldingen ({self.cancelled} geannuleerd), bewijzen:"
-                f" {self.certificates_kept} behouden, {self.certificates_revoked} ingetrokken;"
-                f" {self.consents} toestemmingen")  # fmt: skip
+        def count(n: int, one: str, more: str) -> str:
+            return f"{n} {one if n == 1 else more}"
+
+        return (f"{count(self.anonymised, 'aanmelding', 'aanmeldingen')} ({self.cancelled}"
+                f" geannuleerd), bewijzen: {self.certificates_kept} behouden,"
+                f" {self.certificates_revoked} ingetrokken;"
+                f" {count(self.consents, 'toestemming', 'toestemmingen')}")  # fmt: skip
 
 
 def erase(participant: Participant, *, keep_certificates: bool, actor: Actor) -> Erasure:

@@ -37,6 +37,7 @@ TABLE_NAMES: dict[str, Text] = {
     "users": _l("Accounts van organisatoren"),
     "themes": _l("Contactpersonen van thema's"),
     "work_teams": _l("Trekkers van werkteams"),
+    "rights_links": _l("Links om uw gegevens in te zien"),
     "work_team_members": _l("Leden van werkteams"),
 }
 
@@ -204,6 +205,9 @@ def configured_periods() -> dict[str, str]:
         "months": _months(config["PRIVACY_RETENTION_MONTHS"]),
         "certificate_years": _years(config["PRIVACY_CERTIFICATE_YEARS"]),
         "audit_months": _months(config["PRIVACY_AUDIT_MONTHS"]),
+        "confirm_minutes": ngettext(
+            "%(num)d minuut", "%(num)d minuten", config["PRIVACY_CONFIRM_MINUTES"]
+        ),  # fmt: skip
     }
 
 

@@ -4,6 +4,8 @@ at any time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -11,6 +13,7 @@ from app.errors import NotFoundHere, StateConflict
 from app.extensions import db
 from app.privacy import consent
 from app.privacy.consent import How
+from app.privacy.consent_mail import confirm_newsletter
 from app.privacy.models import Consent, Purpose
 from app.registration.models import Registration
 
@@ -37,16 +40,44 @@ def held(registration: Registration) -> dict[str, Consent | None]:
     }
 
 
+@dataclass(frozen=True)
+class ConsentState:
+    """What the manage page says about one of the form's consents."""
+
+    held: Consent | None  # holds now
+    asked: Consent | None  # asked, awaiting the confirmation from the mail
+    withdrawn: Consent | None  # the last one withdrawn
+
+
+def states(registration: Registration) -> dict[str, ConsentState]:
+    result = {}
+    for name, purpose in CONSENTS.items():
+        event = _event(registration, purpose)
+        records = [c for c in consent.of_person(registration.participant)
+                   if c.purpose == purpose and c.theme_id is None
+                   and c.event_id == (event.id if event else None)]  # fmt: skip
+        result[name] = ConsentState(
+            held=next((c for c in records if c.is_current), None),
+            asked=next((c for c in records if c.given_at is None and not c.withdrawn_at), None),
+            withdrawn=next((c for c in records if c.withdrawn_at), None),
+        )
+    return result
+
+
 def record_from_form(registration: Registration, *, newsletter: bool, photos: bool) -> None:
-    """What the person ticked. Not ticking withdraws nothing: a newsletter consent given
+    """What the person ticked. Photos are about this registration, so they hold at once. The
+    newsletter is a list anyone could put any address on, so it is asked: a mail to the address
+    confirms it (double opt-in). Not ticking withdraws nothing: a newsletter consent given
     earlier holds until the person withdraws it."""
-    for wanted, purpose in ((newsletter, Purpose.NEWSLETTER), (photos, Purpose.PHOTOS)):
-        if wanted:
-            consent.give(
-                registration.participant, purpose, how=How.REGISTRATION,
-                language=registration.language, event=_event(registration, purpose),
-                registration=registration,
-            )  # fmt: skip
+    person, language = registration.participant, registration.language
+    if photos:
+        consent.give(person, Purpose.PHOTOS, how=How.REGISTRATION, language=language,
+                     event=registration.event, registration=registration)  # fmt: skip
+    if newsletter:
+        asked, token = consent.ask(person, Purpose.NEWSLETTER, how=How.REGISTRATION,
+                                   language=language, registration=registration)  # fmt: skip
+        if token is not None:
+            confirm_newsletter(person, asked, token, language, registration)
 
 
 def withdraw_consent(registration: Registration, purpose: str, *, how: str = How.MANAGE_LINK):

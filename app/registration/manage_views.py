@@ -61,7 +61,7 @@ def _render_person(registration, status: int = 200):
     return render_template(
         "registration/manage/person.html",
         record=person.person_record(registration),
-        consents_held=consents.held(registration),
+        consent_states=consents.states(registration),
         resend_form=ResendLinkForm(formdata=None),
         move_form=MoveForm(formdata=None),
         mail_kinds=person.MAIL_KINDS,
@@ -202,7 +202,7 @@ def export(event_id: int, kind: str):
                  detail=f"aanmeldingen ({kind}): {audit.people(len(rows) - 1)}")  # fmt: skip
     db.session.commit()  # the audit line, before anything leaves
     if kind == "csv":
-        body, mimetype = exports.as_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = exports.as_csv(rows), "text/csv"  # Werkzeug adds "; charset=utf-8"
     else:
         body = exports.as_xlsx(rows, title=_("Aanmeldingen"))
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -23,6 +23,11 @@ class QuestionKind(enum.StrEnum):
     YES_NO = "yes_no"
 
 
+# An anonymised registration's participant: `<registration id>@anoniem.invalid` (.invalid is
+# reserved, RFC 2606: no one can own or receive at it); see app/privacy/retention.py.
+ANONYMOUS_DOMAIN = "anoniem.invalid"
+
+
 class Participant(db.Model):
     """A person, known by e-mail address, across events."""
 
@@ -38,6 +43,11 @@ class Participant(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     registrations: so.Mapped[list[Registration]] = so.relationship(back_populates="participant")
+
+    @property
+    def is_anonymous(self) -> bool:
+        """The stand-in of a registration whose person's data was erased or has expired."""
+        return self.email.endswith(f"@{ANONYMOUS_DOMAIN}")
 
 
 class Registration(db.Model):

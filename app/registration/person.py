@@ -46,6 +46,7 @@ MAIL_KINDS = {
     "agenda_changed": _l("Programma gewijzigd"),
     "certificate": _l("Bewijs van deelname"),
     "materials_published": _l("Materialen gepubliceerd"),
+    "newsletter_confirm": _l("Nieuwsbrief bevestigen"),
 }
 
 MAIL_STATUSES = {

@@ -160,7 +160,7 @@ def manage(token: str):
         "registration/manage.html",
         form,
         checkin_qr=_checkin_qr(registration, token),
-        consents_held=consents.held(registration),
+        consent_states=consents.states(registration),
         certificate_ready=_certificate_ready(registration),
         registration=registration,
         event=event,

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.knowledge import team, team_updates
 from app.knowledge.team_models import WorkTeam, WorkTeamMember, WorkTeamUpdate
 from app.mail.models import OutboxMessage
-from app.privacy.models import Consent, Purpose
+from app.privacy.models import AuditEntry, Consent, Purpose
 from tests.conftest import row_count
 from tests.knowledge.test_team_world import follow, team_theme_fixture  # noqa: F401
 
@@ -143,6 +143,22 @@ def test_a_member_added_is_asked_by_mail_and_listed_as_waiting(
     again = client.post(url, data=data)
     assert again.status_code == 400 and "al lid van het werkteam" in again.get_data(as_text=True)
     assert row_count(WorkTeamMember) == 1
+
+
+def test_typing_an_address_never_reveals_the_name_given_with_it_and_is_audited(
+    client, auth, make_user, team_theme, make_event, register
+):
+    register(make_event(), "Bob Bakker", email="bob@example.org")
+    organiser = make_user("organiser")
+    auth.login(organiser.email)
+    url = f"/beheer/themas/{team_theme.slug}/werkteam/leden"
+    data = {"name": "Iemand", "email": "bob@example.org", "role": "", "language": "nl"}
+    response = client.post(url, data=data, follow_redirects=True)
+    page = response.get_data(as_text=True) + client.get(url).get_data(as_text=True)
+    assert "Iemand is toegevoegd" in page and "Bob Bakker" not in page
+    line = db.session.scalar(sa.select(AuditEntry))
+    assert (line.action, line.user_id) == ("member_added", organiser.id)
+    assert "bob" not in line.detail.lower()
 
 
 @pytest.mark.parametrize(

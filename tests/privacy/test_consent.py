@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -16,8 +17,9 @@ from app.privacy import consent
 from app.privacy.consent import How
 from app.privacy.models import AuditEntry, Consent, ConsentLink, Purpose
 from app.privacy.retention import apply_retention
-from app.registration import consents
+from app.registration import consents, services
 from app.registration.models import Participant
+from app.registration.services import RegistrationDetails
 from app.timezones import utcnow
 
 MONTH = timedelta(days=31)
@@ -45,10 +47,29 @@ def test_a_consent_records_the_words_shown_in_the_persons_language(app, make_eve
     anna = register(event, "Anna", newsletter=True)
     jan = register(event, "Jan", newsletter=True, language="en")
     dutch, english = consents.held(anna)["newsletter"], consents.held(jan)["newsletter"]
+    assert dutch.is_current and english.is_current  # confirmed (the fixture clicks the link)
     assert dutch.text == "Ja, stuur mij de nieuwsbrief van de werkplaats (optioneel)."
     assert english.text != dutch.text and "newsletter" in english.text
     assert dutch.text_version == consent.TEXTS[Purpose.NEWSLETTER].version
     assert dutch.given_how == How.REGISTRATION and dutch.registration_id == anna.id
+
+
+def test_the_form_newsletter_holds_only_once_confirmed_from_the_mail(client, make_event, mailbox):
+    event = make_event()
+    outcome = services.register(event.id, RegistrationDetails(
+        name="Anna", email="anna@example.org", newsletter=True))  # fmt: skip
+    db.session.commit()
+    state = consents.states(outcome.registration)["newsletter"]
+    assert state.held is None and state.asked.given_how == How.REGISTRATION
+    mail = next(m for m in mailbox.wait_for(2) if "nieuwsbrief" in m["Subject"])
+    assert mail["To"] == "anna@example.org"
+    token = re.search(r"/meedoen/bevestigen/([\w.-]+)", mail.get_body(("plain",)).get_content())
+    assert client.get(f"/meedoen/bevestigen/{token.group(1)}").status_code == 200
+    db.session.expire_all()
+    assert consents.held(outcome.registration)["newsletter"] is None  # a GET confirms nothing
+    assert client.post(f"/meedoen/bevestigen/{token.group(1)}").status_code == 200
+    db.session.expire_all()
+    assert consents.held(outcome.registration)["newsletter"].is_current
 
 
 def test_not_ticking_the_newsletter_again_withdraws_nothing(app, make_event, register):
@@ -126,7 +147,9 @@ def test_the_list_export_holds_current_consent_only_and_is_audited(
 
     rows = export_csv(client, "werkplaats")
     assert [row[1] for row in rows[1:]] == ["anna@example.org", "carla@example.org"]
-    assert rows[0][0] == "Naam"
+    assert rows[0][0] == "Naam" and rows[0][-1] == "Afmeldlink"
+    token = re.search(r"/toestemming/([\w-]+)$", rows[1][-1]).group(1)
+    assert consent.by_withdrawal_token(token).participant.email == "anna@example.org"
 
     client.post(f"/aanmelding/{_manage_token(anna)}/toestemming/newsletter/intrekken")
     rows = export_csv(client, "werkplaats")
@@ -139,7 +162,7 @@ def test_the_list_export_holds_current_consent_only_and_is_audited(
 
     lines = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(line.action, line.user_id) for line in lines] == [("export", admin.id)] * 3
-    assert lines[-1].detail == "nieuwsbrieflijst werkplaats: 1 personen"
+    assert lines[-1].detail == "nieuwsbrieflijst werkplaats: 1 persoon"
     assert "carla" not in " ".join(line.detail for line in lines)
     index = client.get("/beheer/nieuwsbrieven/").get_data(as_text=True)
     assert "Nieuwsbrief van de werkplaats" in index
@@ -199,3 +222,10 @@ def test_a_withdrawn_or_unconfirmed_consent_is_proof_for_the_period_then_goes(ap
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ConsentLink)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
+
+
+def test_the_list_export_says_its_charset_once(client, auth, make_user):
+    make_user("admin", email="beheer@example.org")
+    auth.login("beheer@example.org")
+    response = client.get("/beheer/nieuwsbrieven/werkplaats.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

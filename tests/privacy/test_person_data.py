@@ -24,7 +24,7 @@ from app.knowledge.team_models import WorkTeam, WorkTeamMember
 from app.mail.services import queue_message
 from app.privacy import audit, rights
 from app.privacy.audit import Action
-from app.privacy.person_data import VERSION, as_json, person_data, unplaced
+from app.privacy.person_data import LINK_LEFT_OUT, VERSION, as_json, person_data, unplaced
 from app.privacy.registry import REGISTRY
 from app.registration import questions
 from app.registration.models import Registration
@@ -216,3 +216,10 @@ def test_an_anonymised_registration_is_no_longer_the_persons(world):
     data = person_data(world.anna_later.participant)
     ids = {r["id"] for r in data["tables"]["registrations"]["rows"]}
     assert ids == {world.anna_later.id}  # the anonymised one belongs to no one now
+
+
+def test_the_export_opens_nothing_if_it_is_forwarded(app, make_event, register):
+    anna = register(make_event(), "Anna")  # her confirmation mail holds her manage link
+    exported = json.dumps(person_data(anna.participant), default=str)
+    assert LINK_LEFT_OUT in exported
+    assert not re.search(r"/aanmelding/[A-Za-z0-9_-]{32,}", exported)

@@ -19,7 +19,7 @@ from app.certificates.models import HoursCorrection
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.privacy.registry import BY_TABLE, Treatment, empty_value
-from app.privacy.retention import apply_retention
+from app.privacy.retention import ANONYMOUS_DOMAIN, apply_retention
 from app.registration import consents
 from app.registration.models import ManageToken, Participant, Registration
 from app.timezones import utcnow
@@ -205,3 +205,12 @@ def test_organiser_pages_of_an_anonymised_event_work_and_show_no_one(evening, cl
         assert response.status_code == 200, url
         for personal in ("Anna", "anna.de.vries", "Gemeente Tiel", "461012345", "Vegan"):
             assert personal not in text, (url, personal)
+
+
+def test_the_organisers_list_says_data_erased_not_a_placeholder_address(evening, client, auth):
+    day = evening()
+    apply_retention(now=utcnow() + 13 * MONTH)
+    db.session.commit()
+    auth.login(day.owner.email)
+    page = client.get(f"/beheer/activiteiten/{day.event.id}/aanmeldingen").get_data(as_text=True)
+    assert page.count("Gegevens gewist") == 3 and ANONYMOUS_DOMAIN not in page

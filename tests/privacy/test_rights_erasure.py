@@ -210,7 +210,7 @@ def test_erasure_is_logged_as_the_persons_own_and_ends_on_a_page_without_data(cl
     response = erase(client, anna.participant)
     [entry] = db.session.scalars(sa.select(AuditEntry)).all()
     assert (entry.action, entry.user_id, entry.on_request_of) == (Action.ERASED, None, THEMSELVES)
-    assert entry.participant_id == person_id and "1 aanmeldingen" in entry.detail
+    assert entry.participant_id == person_id and "1 aanmelding " in entry.detail
     page = client.get(response.location).get_data(as_text=True)
     assert "Your data has been erased" in page  # in the language of her pages
     assert client.get("/mijn-gegevens/gewist").status_code == 200

@@ -87,7 +87,7 @@ def test_the_record_shows_everything_held_about_the_person(client, owner, themad
     for held in ("Anna de Vries", "anna.de.vries@example.org", "Wijkteam Oost",
                  "wijkverpleegkundige", "geen noten", "Registratienummer SKJ", "123456789",
                  "Wat wilt u leren?", "Gespreksvoering", "Wonen", "Zaal 1.12",
-                 "met de hand, door Olga Organisator", "Nieuwsbrief", "ja, sinds",
+                 "met de hand, door Olga Organisator", "Nieuwsbrief", "gevraagd op", "nog niet bevestigd",
                  "QR-code", "KA-1111-1111-1", "Aanmelding bevestigd", "Bevestiging van de aanmelding",
                  "mislukt", "550 mailbox unavailable"):  # fmt: skip
         assert held in html, held
