@@ -1,15 +1,15 @@
 """The audit log of actions on personal data, for admins: filtered, a page at a time, and
 exported as CSV or XLSX (the export is itself a line in the log)."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import admin_required
+from app.downloads import spreadsheet
 from app.extensions import db
 from app.privacy import audit
 from app.privacy.audit_forms import filter_form
-from app.registration import exports
 from app.timezones import to_local, utcnow
 
 bp = Blueprint("audit", __name__, url_prefix="/beheer")
@@ -18,10 +18,6 @@ PAGE_SIZE = 100
 MAX_PAGE = 10_000  # a huge number must not reach the database as an OFFSET
 
 FILTER_FIELDS = ("actie", "activiteit", "gebruiker", "van", "tot")
-MIMETYPES = {
-    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8"
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _refused(form):
@@ -65,15 +61,4 @@ def export(kind: str):
     rows = audit.export_rows(form.filters(), by=current_user)
     today = to_local(utcnow()).date().isoformat()
     db.session.commit()  # the export's own line, before anything leaves
-    if kind == "csv":
-        body = exports.as_csv(rows)
-    else:
-        body = exports.as_xlsx(rows, title=_("Auditlog"))
-    return Response(
-        body,
-        mimetype=MIMETYPES[kind],
-        headers={
-            "Content-Disposition": f'attachment; filename="auditlog-{today}.{kind}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return spreadsheet(rows, kind, f"auditlog-{today}", _("Auditlog"))

@@ -82,7 +82,10 @@ REGISTRY: tuple[PersonalData, ...] = (
             "zolang de toestemming geldt; een ingetrokken toestemming bewaren we %(months)s als"
             " bewijs; toestemming voor foto's gaat met de aanmelding"
         ),
-        recipients=_l("de organisatoren; het werkteam (alleen wie zijn updates volgt)"),
+        recipients=_l(
+            "de organisatoren; wie een werkteam volgt, zien alleen de beheerders (het werkteam"
+            " verstuurt zijn updates via de werkplaats)"
+        ),
     ),
     PersonalData(
         "audit_entries",
