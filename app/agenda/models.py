@@ -205,6 +205,7 @@ class AgendaChange(db.Model):
     )
 
     session: so.Mapped[Session | None] = so.relationship()
+    release: so.Mapped[AgendaRelease | None] = so.relationship()
 
 
 class AgendaRelease(db.Model):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.agenda import rules
 from app.agenda.models import (
@@ -18,8 +19,7 @@ from app.agenda.models import (
     SessionKind,
     Speaker,
 )
-from app.agenda.reading import changes_for, event_sessions, workshop_counts
-from app.agenda.releases import releases_of
+from app.agenda.reading import event_sessions, workshop_counts
 from app.extensions import db
 from app.programme.models import Event
 from app.registration.models import Registration, RegistrationStatus
@@ -65,10 +65,29 @@ def public_agenda(event: Event) -> PublicAgenda:
                 items.append(("ronde", number, ronde))
         else:
             items.append(("session", session))
-    changes = [c for c in changes_for(event) if c.release_id is None] if sessions else []
+    changes, releases = _changes_and_releases(event) if sessions else ([], [])
     return PublicAgenda(items, rondes, workshop_counts(event) if rondes else {}, changes,
-                        [s for s in sessions if s.is_cancelled],
-                        releases_of(event) if sessions else [])  # fmt: skip
+                        [s for s in sessions if s.is_cancelled], releases)  # fmt: skip
+
+
+def _changes_and_releases(event: Event) -> tuple[list[AgendaChange], list[AgendaRelease]]:
+    """The changes not (yet) in a release, and the releases newest first each with its lines,
+    in one query: every release has lines (an empty one is refused), so the releases come
+    with their changes, and the lines are handed to them rather than loaded per release."""
+    changes = list(db.session.scalars(
+        sa.select(AgendaChange).where(AgendaChange.event_id == event.id)
+        .options(so.joinedload(AgendaChange.session), so.joinedload(AgendaChange.release))
+        .order_by(AgendaChange.changed_at.desc(), AgendaChange.id.desc())
+    ))  # fmt: skip
+    lines: dict[int, list[AgendaChange]] = {}
+    for change in sorted(changes, key=lambda c: c.id):
+        if change.release is not None:
+            lines.setdefault(change.release.id, []).append(change)
+    releases = sorted({c.release for c in changes if c.release is not None},
+                      key=lambda r: r.number, reverse=True)  # fmt: skip
+    for release in releases:
+        set_committed_value(release, "lines", lines[release.id])
+    return [c for c in changes if c.release_id is None], releases
 
 
 def attendance(session: Session) -> list[Registration]:

@@ -12,7 +12,8 @@ from app.accounts.permissions import admin_required
 from app.extensions import db
 from app.forms import render_form
 from app.privacy import rights
-from app.privacy.person_data import as_json, readable
+from app.privacy.person_data import as_json
+from app.privacy.person_page import readable
 from app.privacy.rights import Actor, Corrections
 from app.privacy.rights_forms import (
     KEEP,

@@ -25,7 +25,8 @@ from app.extensions import db, limiter
 from app.forms import render_form
 from app.links import personal_page
 from app.privacy import rights
-from app.privacy.person_data import as_json, readable
+from app.privacy.person_data import as_json
+from app.privacy.person_page import readable
 from app.privacy.rights import Corrections
 from app.privacy.rights_forms import KEEP, CorrectionForm, ErasureForm
 from app.registration.language import in_registration_language

@@ -105,14 +105,16 @@ def past_events(theme: Theme | None = None, kind: str | None = None) -> sa.Selec
 
 def public_event(slug: str, viewer: User | None = None) -> Event:
     """An event as the public page shows it; a draft only to those who manage it."""
-    event = db.session.scalar(
-        sa.select(Event)
-        .where(Event.slug == slug)
-        .options(
-            so.selectinload(Event.themes),
-            so.selectinload(Event.accreditations),
-            so.selectinload(Event.organisers),
+    # One query with its (few) themes and accreditations; the organisers only load when a
+    # logged-in viewer asks whether they may manage it.
+    event = (
+        db.session.execute(
+            sa.select(Event)
+            .where(Event.slug == slug)
+            .options(so.joinedload(Event.themes), so.joinedload(Event.accreditations))
         )
+        .unique()
+        .scalar_one_or_none()
     )
     if event is None:
         raise NotFoundHere()
