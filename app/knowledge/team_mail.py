@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.knowledge.team_models import WorkTeamMember
 from app.links import external_url
 from app.mail.services import MailContent, queue_message, render_message
+from app.privacy.consent_mail import greeting
 from app.privacy.models import Consent
 from app.programme.models import Theme
 from app.registration.models import Participant
@@ -22,10 +23,6 @@ def _queue(kind: str, participant: Participant, theme: Theme, content: MailConte
     subject, text, html = render_message(content)
     queue_message(kind=kind, recipient=participant.email, subject=subject, text_body=text,
                   html_body=html, reply_to=theme.contact_email)  # fmt: skip
-
-
-def _greeting(participant: Participant) -> str:
-    return _("Beste %(name)s,", name=participant.name) if participant.name else _("Beste lezer,")
 
 
 def confirm_following(participant: Participant, theme: Theme, asked: list[Consent],
@@ -50,7 +47,7 @@ def confirm_following(participant: Participant, theme: Theme, asked: list[Consen
             subject = _("U ontvangt de nieuwsbrief van de werkplaats al")
         content = MailContent(
             subject=subject,
-            greeting=_greeting(participant),
+            greeting=greeting(participant),
             paragraphs=paragraphs,
             action=(_("Ja, ik wil dit ontvangen"), external_url("work_teams.confirm", token=link))
             if link
@@ -67,7 +64,7 @@ def member_asked(member: WorkTeamMember, asked: Consent, token: str, language: s
     with force_locale(language):
         content = MailContent(
             subject=_("Mag uw naam op de pagina van het werkteam %(theme)s?", theme=theme.name),
-            greeting=_greeting(participant),
+            greeting=greeting(participant),
             paragraphs=[
                 sentence(
                     _(

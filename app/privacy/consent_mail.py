@@ -13,15 +13,18 @@ from app.privacy.models import Consent
 from app.registration.models import Participant, Registration
 
 
+def greeting(participant: Participant) -> str:
+    """The opening of a mail about a consent (the person may have given no name)."""
+    return _("Beste %(name)s,", name=participant.name) if participant.name else _("Beste lezer,")
+
+
 def confirm_newsletter(participant: Participant, asked: Consent, token: str, language: str,
                        registration: Registration) -> None:  # fmt: skip
     """Tied to the registration it was ticked on, so the mail goes with its data."""
     with force_locale(language):
         content = MailContent(
             subject=_("Bevestig uw aanmelding voor de nieuwsbrief"),
-            greeting=_("Beste %(name)s,", name=participant.name)
-            if participant.name
-            else _("Beste lezer,"),
+            greeting=greeting(participant),
             paragraphs=[
                 _("Bij uw aanmelding kruiste u aan:"),
                 f"- {asked.text}",

@@ -51,9 +51,10 @@ class ConsentState:
 
 def states(registration: Registration) -> dict[str, ConsentState]:
     result = {}
+    held_by_person = consent.of_person(registration.participant)  # newest first, one query
     for name, purpose in CONSENTS.items():
         event = _event(registration, purpose)
-        records = [c for c in consent.of_person(registration.participant)
+        records = [c for c in held_by_person
                    if c.purpose == purpose and c.theme_id is None
                    and c.event_id == (event.id if event else None)]  # fmt: skip
         result[name] = ConsentState(
