@@ -8,6 +8,7 @@ elements that stick out. Screenshots of four pages at phone and laptop width are
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from flask import url_for
 from app.extensions import db
 from app.programme.models import Event
 from app.registration import services as registration_services
+from app.registration.models import Participant, Registration
 from app.registration.services import RegistrationDetails
 from app.registration.tokens import issue_manage_token
 from tests.browser.fixtures import AXE_SCRIPT, WCAG_AA
@@ -81,6 +83,17 @@ class Reflow:
         if response is None or response.status != 200 or not page.url.endswith(path):
             self.failures.append(f"{where}: status {response and response.status}, at {page.url}")
             return
+        self.check(where, width)
+
+    def arrive_all(self, name: str, arrive, widths=WIDTHS) -> None:
+        """A page reached by doing something (sending a form), not by its address."""
+        for width in widths:
+            self.page.set_viewport_size({"width": width, "height": 900})
+            arrive()
+            self.check(f"{name} at {width} px", width)
+
+    def check(self, where: str, width: int) -> None:
+        page = self.page
         page.evaluate(SETTLED)  # scripts that react to the width (js/scroll-regions.js) ran
         found = page.evaluate(MEASURE)
         if found["scrollWidth"] > found["innerWidth"]:
@@ -194,10 +207,17 @@ def test_organiser_pages_reflow_at_320_390_and_1280(app, live_server, demo, chec
 
     reflow = Reflow(page, live_server)
     event = {"event_id": event_id}
+    person = {"registration_id": db.session.scalar(
+        sa.select(Registration.id).join(Registration.participant)
+        .where(Participant.email == LONG_EMAIL)
+    )}  # fmt: skip
     reflow.visit_all(
         paths(
             app,
             ("programme_manage.events", {}),
+            ("registration_manage.person_page", person),
+            ("registration_manage.add", event),
+            ("registration_manage.cancel", person),
             ("programme_manage.edit_event", event),
             ("agenda_manage.editor", event),
             ("agenda_manage.rooms", event),
@@ -208,5 +228,21 @@ def test_organiser_pages_reflow_at_320_390_and_1280(app, live_server, demo, chec
             ("certificates_manage.overview", event),
         )
     )
+
+    # The group message's preview is the answer to a form; once sent, it is in the history.
+    [message_path] = paths(app, ("registration_manage.message", event))
+
+    def preview():
+        page.goto(live_server + message_path)
+        page.get_by_label("Onderwerp").fill("Parkeren bij De Schakel")
+        page.get_by_label("Bericht").fill("Beste {naam},\n\nParkeer achter het gebouw.")
+        page.get_by_role("button", name="Voorbeeld").click()
+        page.wait_for_url("**/bericht/voorbeeld")
+
+    reflow.arrive_all("the message preview", preview)
+    page.get_by_role("button", name=re.compile("^Versturen aan")).click()
+    page.wait_for_url("**/berichten/*")
+    detail_path = page.url.removeprefix(live_server)
+    reflow.visit_all([*paths(app, ("registration_manage.message_history", event)), detail_path])
     reflow.screenshot(paths(app, ("programme_manage.events", {}))[0], "dashboard")
     assert reflow.failures == [], "\n".join(reflow.failures)

@@ -60,7 +60,9 @@
     element.dataset.id = session.id;
     element.setAttribute("role", "button");
     element.setAttribute("aria-label", T.describe(state, session, text));
-    element.title = session.title + " (" + T.span(session.start, session.end) + ")";
+    // The whole title, and the speakers a block shorter than 45 minutes has no room for.
+    element.title = session.title + " (" + T.span(session.start, session.end) + ")" +
+      (session.speakers.length ? " – " + session.speakers.join(", ") : "");
     var body = el("div", "tt-text");
     if (session.conflict || warnings) { body.appendChild(el("span", "tt-flag", "!")).setAttribute("aria-hidden", "true"); }
     body.appendChild(el("span", "tt-when", T.span(session.start, session.end)));
