@@ -68,8 +68,10 @@ def register_extensions(app: Flask) -> None:
     # Importing the models registers them with the metadata that migrations compare against.
     from app import locking, models  # noqa: F401  (locking: SQLite transaction set-up)
     from app.accounts import services as accounts
-    from app.calendar import stamps  # noqa: F401  (keeps Event.changed_at for feeds)
+    from app.activity import mails  # noqa: F401  (composes a new registration's mail)
+    from app.calendar import stamps  # noqa: F401  (keeps the events' stamps for feeds, pages)
     from app.mail.services import dispatch_after_request
+    from app.pages import cache as page_cache
 
     # Teardowns run in reverse order: registered before Flask-SQLAlchemy's, this one runs
     # after the request's session is removed, so delivery never holds two connections.
@@ -80,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mailer.init_app(app)
+    page_cache.init_app(app)
     if app.config["RQ_CONNECTION"]:
         from flask_rq import RQ
 

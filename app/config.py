@@ -76,6 +76,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        # Public pages (event, programme, archive) from a cache checked against the data on
+        # every request (app/pages): in Redis with REDIS_URL, else in each process.
+        "PAGE_CACHE": _flag("PAGE_CACHE", True),
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -101,8 +101,10 @@ def load(args, url: str, main: pages_data.Built) -> None:
           f"{args.seconds:g} s per target in {args.rounds} round(s) taken in turn")  # fmt: skip
     targets = {"(a) event page": f"/activiteiten/{main.slug}", "(b) programme page": "/",
                "(c) bare endpoint": BARE}  # fmt: skip
+    env = {"REDIS_URL": args.redis} if args.redis else {}
+    print(f"page cache          {'Redis ' + args.redis if args.redis else 'in each process'}")
     with tempfile.TemporaryDirectory() as folder, serve(
-        url, workers=args.workers, threads=args.threads, app="bench.feed_app:app"
+        url, workers=args.workers, threads=args.threads, app="bench.feed_app:app", env=env
     ) as base:  # fmt: skip
         script = Path(folder) / "count.lua"
         script.write_text(WRK_SCRIPT)
@@ -168,23 +170,32 @@ def in_process(url: str, main: pages_data.Built, calls: int, top: int) -> None:
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     client = app.test_client(use_cookies=False)  # a new visitor each time, as in the load
 
-    def statements_of(path: str, expect: str | None = None) -> list[str]:
-        client.get(path)  # once before, so per-process work done once is not counted
+    def statements_of(path: str, expect: str | None = None, cached: bool = False) -> list[str]:
+        app.config["PAGE_CACHE"] = cached
+        client.get(path)  # once before: work done once per process, and a cached copy
         with app.app_context(), counting_queries() as statements:
             response = client.get(path)
         page = response.get_data(as_text=True)
         if response.status_code != 200 or (expect and expect not in page):
             raise RuntimeError(f"GET {path} gave {response.status_code} without {expect!r}")
+        if cached and response.headers.get("X-Page-Cache") != "hit":
+            raise RuntimeError(f"GET {path} did not come from the cache")
+        app.config["PAGE_CACHE"] = True
         return list(statements)
 
-    counts = {f"event page, {b.sessions:,} sessions": len(statements_of(
-        f"/activiteiten/{b.slug}", b.titles[-1])) for b in (small, main, large)}  # fmt: skip
-    counts["programme page"] = len(statements_of("/"))
-    for name, count in counts.items():
-        print(f"SQL queries         {name:<30} {count}")
+    counts = {f"event page, {b.sessions:,} sessions": (
+        len(statements_of(f"/activiteiten/{b.slug}", b.titles[-1])),
+        len(statements_of(f"/activiteiten/{b.slug}", b.titles[-1], cached=True)))
+        for b in (small, main, large)}  # fmt: skip
+    counts["programme page"] = (len(statements_of("/")), len(statements_of("/", cached=True)))
+    for name, (rendered, cached) in counts.items():
+        print(f"SQL queries         {name:<30} {rendered} to render, {cached} from the cache "
+              "(its stamp; a render after a change: the stamp and the render)")  # fmt: skip
 
     path = f"/activiteiten/{main.slug}"
+    app.config["PAGE_CACHE"] = False  # the profile is of rendering: what a change costs
     summary, report = profile(client, path, statements_of(path), calls, top)
+    app.config["PAGE_CACHE"] = True
     dialect = url.split(":", 1)[0].split("+")[0]
     target = (
         Path(tempfile.gettempdir())
@@ -262,6 +273,7 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL", help="an empty PostgreSQL database to use "
                         "(postgresql+psycopg://…); default: a fresh SQLite file")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--redis", metavar="URL", help="keep the page cache in this Redis")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (2: keep-alive)")
     parser.add_argument("--seconds", type=float, default=10, help="load per target (10)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds the seconds are cut into (5)")

@@ -11,8 +11,12 @@ deliver it over SMTP to a local sink (aiosmtpd)."""
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -58,11 +62,15 @@ def prepare(database_url: str, capacity: int) -> str:
 
 
 def run(database_url: str, people: int, capacity: int, workers: int, threads: int,
-        delivery: str = "immediate") -> None:  # fmt: skip
+        delivery: str = "immediate", redis: str | None = None) -> None:  # fmt: skip
     slug = prepare(database_url, capacity)
     sink = Controller(Sink(), hostname="127.0.0.1", port=free_port())
     sink.start()
     env = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port), "MAIL_DELIVERY": delivery}
+    worker = None
+    if delivery == "rq":  # a real worker beside the server, on the same cores
+        env |= {"REDIS_URL": redis, "RQ_CONNECTION": redis}
+        worker = rq_worker(database_url, env)
     try:
         with serve(
             database_url, workers=workers, threads=threads, env=env, app="bench.bare_app:app"
@@ -74,8 +82,13 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
 
             bare_posts = [("/_bench/insert", {"email": f"b{i}@example.org"}) for i in range(people)]
             bare = rush([Visitor(url) for _ in range(people)], ["/contact"] * people, bare_posts)
+        if worker is not None:
+            drained = _wait_for_mail(people)
     finally:
         sink.stop()
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
 
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
@@ -101,6 +114,23 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
         f"bare inserts/s      {bare_rate:.1f}   (median latency {statistics.median(t for _, t in bare) * 1000:.0f} ms)"
     )
     print(f"ratio               {reg_rate / bare_rate:.2f} of the bare endpoint")
+    if worker is not None:
+        print(f"mail drained        all {people} sent by the RQ worker {drained:.1f} s after the "
+              "last registration was answered")  # fmt: skip
+
+
+def rq_worker(database_url: str, env: dict) -> subprocess.Popen:
+    environment = {**os.environ, **env, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "rq", "worker"],
+                            cwd=Path(__file__).resolve().parent.parent, env=environment,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def _wait_for_mail(people: int, timeout: float = 300) -> float:
+    started = time.monotonic()
+    while Sink.received < people and time.monotonic() - started < timeout:
+        time.sleep(0.05)
+    return time.monotonic() - started
 
 
 def _busy_span(results) -> float:
@@ -115,17 +145,23 @@ def main() -> None:
     parser.add_argument("--capacity", type=int, default=50)
     parser.add_argument(
         "--delivery",
-        choices=["immediate", "manual"],
+        choices=["immediate", "manual", "rq"],
         default="immediate",
-        help="manual: mail is only queued (as with a worker or cron delivering it)",
+        help="immediate: each request sends its own mail after answering; manual: mail is only "
+        "queued (cron delivers it); rq: a real RQ worker beside the server delivers it",
     )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="for --delivery rq")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (PostgreSQL 4, SQLite 1)")
+    parser.add_argument("--threads", type=int, help="threads per worker (PostgreSQL 1, SQLite 16)")
     args = parser.parse_args()
     if args.postgres:
-        run(args.postgres, args.people, args.capacity, workers=4, threads=1, delivery=args.delivery)
+        run(args.postgres, args.people, args.capacity, workers=args.workers or 4,
+            threads=args.threads or 1, delivery=args.delivery, redis=args.redis)  # fmt: skip
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-            run(url, args.people, args.capacity, workers=1, threads=16, delivery=args.delivery)
+            run(url, args.people, args.capacity, workers=args.workers or 1,
+                threads=args.threads or 16, delivery=args.delivery, redis=args.redis)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.accounts import services as accounts
 from app.extensions import db, limiter
+from app.pages.cache import clear as clear_pages
 from app.programme import services as programme
 from app.programme.models import EventKind
 from app.registration import consents
@@ -186,6 +187,7 @@ def app(_schema, app_config, mailbox):
                 worker.stop()
         for name in PER_TEST_EXTENSIONS:
             app.extensions.pop(name, None)
+        clear_pages()  # pages rendered from the rows this test leaves behind
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()  # the counts are the app's; the next test starts with none
         app.config.clear()

@@ -14,7 +14,7 @@ from app.agenda import choices as agenda_choices
 from app.agenda import notifications as agenda_notifications
 from app.agenda import releases
 from app.agenda import services as agenda
-from app.agenda.reading import event_rondes, publish_blockers
+from app.agenda.reading import publish_blockers
 from app.errors import NotFoundHere
 from app.locking import lock_row
 from app.programme import lifecycle
@@ -120,9 +120,7 @@ def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = 
     if session_ids and outcome.registration.is_confirmed:
         workshops = agenda_choices.choose_workshops(outcome.registration, session_ids,
                                                     at_desk=at_desk)  # fmt: skip
-    has_rondes = bool(event_rondes(event))
-    registration.tell_registered(outcome.registration, agenda_notifications.chosen_workshops(
-        workshops, has_rondes, outcome.registration.is_confirmed))  # fmt: skip
+    registration.tell_registered(outcome.registration)  # with its workshops: activity/mails.py
     return outcome, workshops
 
 

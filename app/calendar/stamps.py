@@ -1,11 +1,17 @@
-"""Keeps `Event.changed_at`: the moment anything a feed or the API shows of an event last
-changed — the event itself, a session, room, speaker, theme, registration or workshop choice.
+"""Keeps `Event.changed_at` and `Event.page_version`: when, and how many times, anything a
+feed, the API or a public page shows of an event changed — the event itself, a session,
+room, speaker, theme, registration, workshop choice, release, question or material.
 
-Feeds answer conditional requests from this one column (ETag and Last-Modified) without
-building a calendar. It is kept at flush time rather than by each service, so no service
-can forget it: a cache validator that misses one change serves a stale calendar for hours.
-The stamp is written with a plain UPDATE, which leaves the event's optimistic-locking
-version alone: a registration must not make an organiser's open edit form stale."""
+Feeds answer conditional requests from `changed_at` (ETag and Last-Modified) without building
+a calendar; cached public pages are served only while the `page_version` they were rendered
+at is current (app/pages). Both are kept at flush time rather than by each service, so no
+service can forget them: a validator that misses one change serves a stale page. They are
+written with a plain UPDATE, which leaves the event's optimistic-locking version alone: a
+registration must not make an organiser's open edit form stale. Changes that reach beyond one
+event (an event made or deleted, a theme, which the programme's filter lists) also move the
+site's counter. The few bulk UPDATE/DELETE statements in the code change nothing a public
+page shows (waiting-list positions, reminders sent, erasure of people's own rows) or come
+with an ORM change that is stamped here (a deleted draft)."""
 
 from __future__ import annotations
 
@@ -14,14 +20,28 @@ from flask import has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 
-from app.agenda.models import AgendaChange, Room, Session, SessionChoice, Speaker, session_speakers
+from app.agenda.models import (
+    AgendaChange,
+    AgendaRelease,
+    Room,
+    Session,
+    SessionChoice,
+    Speaker,
+    session_speakers,
+)
 from app.calendar.feeds import forget_window
+from app.knowledge.models import Material
+from app.pages.models import bump_site
 from app.programme.models import Accreditation, Event, Theme, event_themes
-from app.registration.models import Registration
+from app.registration.models import Question, Registration
 from app.timezones import utcnow
 
 # Records that carry their event's id themselves.
-_OWN_EVENT_ID = (Session, Room, Registration, AgendaChange, Accreditation)
+_OWN_EVENT_ID = (Session, Room, Registration, AgendaChange, AgendaRelease, Accreditation,
+                 Question, Material)  # fmt: skip
+# What a public page shows: these and Event, SessionChoice, Speaker, Theme (tests/pages hold
+# every other model to a reason it is not shown).
+SHOWN = (*_OWN_EVENT_ID, Event, SessionChoice, Speaker, Theme)
 
 
 def _touched(session: OrmSession):
@@ -35,9 +55,11 @@ def _touched(session: OrmSession):
 @sa_event.listens_for(OrmSession, "after_flush")
 def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
     event_ids, session_ids, speaker_ids, theme_ids = set(), set(), set(), set()
+    site = False
     for obj in _touched(session):
         if isinstance(obj, Event):
             event_ids.add(obj.id)
+            site = site or obj in session.new or obj in session.deleted
         elif isinstance(obj, _OWN_EVENT_ID):
             event_ids.add(obj.event_id)
         elif isinstance(obj, SessionChoice):
@@ -46,9 +68,12 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
             speaker_ids.add(obj.id)
         elif isinstance(obj, Theme):
             theme_ids.add(obj.id)
+            site = True
     if not (event_ids or session_ids or speaker_ids or theme_ids):
         return
     connection = session.connection()
+    if site:
+        bump_site(connection)
     sessions = Session.__table__
     if session_ids:
         event_ids.update(connection.scalars(
@@ -67,7 +92,9 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
     if event_ids:
         events = Event.__table__
         connection.execute(
-            events.update().where(events.c.id.in_(sorted(event_ids))).values(changed_at=utcnow())
+            events.update()
+            .where(events.c.id.in_(sorted(event_ids)))
+            .values(changed_at=utcnow(), page_version=events.c.page_version + 1)
         )
         if has_app_context():
             forget_window()

@@ -15,16 +15,22 @@ class OutboxStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry; an organiser can see and resend it
+    # Composed after its change (see `composer`) and found no longer true by then: a later
+    # message (a promotion, a cancellation) tells the person what is.
+    SUPERSEDED = "superseded"
 
 
 class OutboxMessage(db.Model):
     """One e-mail, rendered completely when it was queued, so that what it says is what was
-    true at that moment, whenever it is delivered."""
+    true at that moment, whenever it is delivered. A message queued with a `composer` is
+    written in its change's transaction with no text yet, and rendered right after that
+    commit, before it is sent (app/mail/composing.py): the row is the promise, kept even if
+    the process stops in between."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
         sa.CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"
+            "status IN ('pending', 'sending', 'sent', 'failed', 'superseded')", name="status_known"
         ),
         sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
     )
@@ -59,6 +65,8 @@ class OutboxMessage(db.Model):
     group_message_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("group_messages.id", ondelete="SET NULL"), index=True
     )
+    # Who renders it after the commit (a name in app/mail/composing.py); "" once rendered.
+    composer: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=OutboxStatus.PENDING)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

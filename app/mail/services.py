@@ -23,6 +23,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.extensions import db, mail
+from app.mail import composing
 from app.mail.background import BackgroundSender
 from app.mail.mime import as_email, one_line  # noqa: F401 - one_line: part of this module's API
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -83,9 +84,12 @@ def queue_message(
     unsubscribe_url: str = "",
     qr_url: str = "",
     group_message_id: int | None = None,
+    composer: str = "",
 ) -> OutboxMessage:
     """Add a message to the outbox, in the current transaction. `group_message_id`: the
-    organiser's group message this mail is one of (its history counts the deliveries)."""
+    organiser's group message this mail is one of (its history counts the deliveries).
+    `composer`: rendered after the commit instead, by that composer (app/mail/composing.py);
+    the texts are then left empty here."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"
     message = OutboxMessage(
         kind=kind,
@@ -102,6 +106,7 @@ def queue_message(
         list_id=list_id,
         unsubscribe_url=unsubscribe_url,
         qr_url=qr_url,
+        composer=composer,
         # Not email.utils.make_msgid: its randomness comes from `random`, which a seeded
         # generator (a test's, a library's) repeats within one clock tick.
         message_id=f"<{secrets.token_hex(16)}@{host}>",
@@ -238,6 +243,11 @@ def _claim(message_id: int) -> OutboxMessage | None:
         return session.get(OutboxMessage, message_id)
 
 
+def _reread(message_id: int) -> OutboxMessage:
+    with Session(db.engine, expire_on_commit=False) as session:
+        return session.get(OutboxMessage, message_id)
+
+
 def _record(message: OutboxMessage, *, error: str | None) -> str:
     table = OutboxMessage.__table__
     if error is None:
@@ -267,6 +277,10 @@ def deliver(ids: list[int], *, stop: threading.Event | None = None) -> DeliveryR
         if message is None:
             continue
         try:
+            if message.composer and not composing.compose(message.id):
+                continue  # superseded: nothing to send
+            if message.composer:
+                message = _reread(message.id)
             if connection is None:
                 connection = mail.get_connection(fail_silently=False)
                 connection.open()

@@ -111,6 +111,9 @@ class Event(db.Model):
     # event, its sessions, rooms, speakers, registrations or workshop choices (app/calendar/
     # stamps.py keeps it). Feeds derive their ETag and Last-Modified from it.
     changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # One up with every change in the same transaction (the same listener): a cached public
+    # page is served only while the counter it was rendered at is still current (app/pages).
+    page_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Optimistic concurrency: every UPDATE checks and raises it, so an edit made on a stale

@@ -8,6 +8,8 @@ from wtforms.fields.choices import SelectChoice as Choice
 from app.activity import summary
 from app.activity.page import event_page
 from app.extensions import db
+from app.pages import stamps
+from app.pages.cache import serve
 from app.programme import services
 from app.programme.forms import ProgrammeFilterForm, kind_choices
 
@@ -51,20 +53,31 @@ def _card_context(events) -> dict:
     return {"availability": summary.availabilities(events), "kind_label": summary.kind_label}
 
 
+LISTING_ARGS = ("thema", "soort", "pagina")
+
+
+def _cached_listing(events_query, template: str):
+    render = lambda: _programme_listing(events_query, template)  # noqa: E731
+    return serve(stamps.listing_stamp, render, LISTING_ARGS)
+
+
 @bp.route("/")
 def index():
-    return _programme_listing(services.upcoming_events, "programme/index.html")
+    return _cached_listing(services.upcoming_events, "programme/index.html")
 
 
 @bp.route("/archief")
 def archive():
-    return _programme_listing(services.past_events, "programme/archive.html")
+    return _cached_listing(services.past_events, "programme/archive.html")
 
 
 @bp.route("/activiteiten/<slug>")
 def event(slug: str):
-    page = event_page(slug, viewer=current_user)
-    return render_template("programme/event.html", **page.template_context())
+    def render():
+        page = event_page(slug, viewer=current_user)
+        return render_template("programme/event.html", **page.template_context())
+
+    return serve(lambda: stamps.event_stamp(slug), render)
 
 
 @bp.route("/themas")

@@ -14,8 +14,6 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.agenda import choices as agenda_choices
-from app.agenda import notifications as agenda_notifications
-from app.agenda.reading import event_rondes
 from app.errors import NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
@@ -120,13 +118,10 @@ def add_by_hand(
     if beyond_capacity and registration.is_waitlisted:
         _seat_beyond_capacity(registration)
     db.session.flush()  # stored before choosing workshops re-reads the registration
-    workshops = None
     if session_ids and registration.is_confirmed:
-        workshops = agenda_choices.choose_workshops(registration, session_ids)
+        agenda_choices.choose_workshops(registration, session_ids)
     if tell:
-        has_rondes = bool(event_rondes(event))
-        services.tell_registered(registration, agenda_notifications.chosen_workshops(
-            workshops, has_rondes, registration.is_confirmed))  # fmt: skip
+        services.tell_registered(registration)  # with its workshops: activity/mails.py
     audit.record(audit.Action.REGISTRATION_ADDED, by=by, registration=registration,
                  detail=_added_detail(registration, tell))  # fmt: skip
     return ByHandOutcome(registration, beyond_capacity=registration.beyond_capacity, mailed=tell)

@@ -52,10 +52,9 @@ def with_checkin_qr(registration: Registration, content: MailContent) -> MailCon
     return content
 
 
-def queue_for(registration: Registration, kind: str, compose, calendar_method: str | None = None,
-              **headers):  # fmt: skip
-    """`calendar_method`: REQUEST (the event with their workshops, updated) or CANCEL.
-    `headers`: list_id and unsubscribe_url for bulk messages (see queue_message)."""
+def rendered_for(registration: Registration, compose, calendar_method: str | None = None) -> dict:
+    """A message's fields, rendered in the registrant's language. `calendar_method`: REQUEST
+    (the event with their workshops, updated) or CANCEL."""
     language = registration.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         content: MailContent = compose(language)
@@ -67,18 +66,20 @@ def queue_for(registration: Registration, kind: str, compose, calendar_method: s
         _one_stop_after_title(content, registration.event.title)
         subject, text, html = render_message(content)
         calendar = invitation(registration, calendar_method) if calendar_method else None
+    return {"subject": subject, "text_body": text, "html_body": html, "calendar": calendar,
+            "calendar_method": calendar_method, "qr_url": content.qr[1] if content.qr else ""}  # fmt: skip
+
+
+def queue_for(registration: Registration, kind: str, compose, calendar_method: str | None = None,
+              **headers):  # fmt: skip
+    """`headers`: list_id and unsubscribe_url for bulk messages (see queue_message)."""
     queue_message(
         kind=kind,
         recipient=registration.participant.email,
-        subject=subject,
-        text_body=text,
-        html_body=html,
         event_id=registration.event_id,
         registration_id=registration.id,
-        calendar=calendar,
-        calendar_method=calendar_method,
         reply_to=registration.event.contact_email,
-        qr_url=content.qr[1] if content.qr else "",
+        **rendered_for(registration, compose, calendar_method),
         **headers,
     )
 
@@ -105,8 +106,23 @@ def greeting(registration: Registration) -> str:
     return _("Beste %(name)s,", name=registration.name or registration.participant.name)
 
 
-def confirmed(registration: Registration, more=None) -> None:
-    """`more(language)`: further paragraphs, e.g. the workshops just chosen (the agenda's)."""
+REGISTERED = "registration.new"  # the composer of a new registration's mail (app/activity)
+
+
+def registered(registration: Registration) -> None:
+    """The mail for a new registration, a place or a spot on the waiting list: queued with
+    the decision, rendered after its commit (app/mail/composing.py), so the event's lock is
+    held only to decide."""
+    kind = "registration_confirmed" if registration.is_confirmed else "registration_waitlisted"
+    queue_message(kind=kind, recipient=registration.participant.email, subject="",
+                  text_body="", html_body="", event_id=registration.event_id,
+                  registration_id=registration.id, reply_to=registration.event.contact_email,
+                  composer=REGISTERED)  # fmt: skip
+
+
+def confirmed(registration: Registration, more=None) -> dict:
+    """The fields of the mail for a place. `more(language)`: further paragraphs, e.g. the
+    workshops just chosen (the agenda's)."""
     event = registration.event
 
     def compose(language):
@@ -130,10 +146,11 @@ def confirmed(registration: Registration, more=None) -> None:
             ),
         )
 
-    queue_for(registration, "registration_confirmed", compose, calendar_method="REQUEST")
+    return rendered_for(registration, compose, calendar_method="REQUEST")
 
 
-def waitlisted(registration: Registration, more=None) -> None:
+def waitlisted(registration: Registration, more=None) -> dict:
+    """The fields of the mail for a spot on the waiting list."""
     event = registration.event
 
     def compose(language):
@@ -155,7 +172,7 @@ def waitlisted(registration: Registration, more=None) -> None:
             action=manage_action(registration),
         )
 
-    queue_for(registration, "registration_waitlisted", compose)
+    return rendered_for(registration, compose)
 
 
 def promoted(registration: Registration) -> None:

@@ -54,6 +54,7 @@ MAIL_STATUSES = {
     OutboxStatus.SENDING: _l("wordt verstuurd"),
     OutboxStatus.SENT: _l("verstuurd"),
     OutboxStatus.FAILED: _l("mislukt"),
+    OutboxStatus.SUPERSEDED: _l("niet verstuurd: een latere mail zegt hoe het nu zit"),
 }
 
 CHECK_IN_METHODS = {

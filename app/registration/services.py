@@ -203,12 +203,10 @@ def _apply(registration: Registration, details: RegistrationDetails) -> None:
     registration.privacy_acknowledged_at = now
 
 
-def tell_registered(registration: Registration, more=None) -> None:
-    """The mail for a new registration: a place, or a spot on the waiting list."""
-    if registration.is_confirmed:
-        notifications.confirmed(registration, more)
-    else:
-        notifications.waitlisted(registration, more)
+def tell_registered(registration: Registration) -> None:
+    """The mail for a new registration: a place, or a spot on the waiting list (composed after
+    the commit, with the workshops as they stand then: app/activity/mails.py)."""
+    notifications.registered(registration)
 
 
 def register(

@@ -63,9 +63,10 @@ def test_agenda_pages_use_a_constant_number_of_queries(client, auth, make_user, 
 
 
 def test_a_visitor_sees_the_event_page_in_six_queries(client, make_user, make_event):
-    """The event, its themes and accreditations (one), sessions with rooms and speakers (one),
-    changes with their releases (one), places per workshop and for the event (two), the form's
-    questions (one). Releases with lines cost nothing more."""
+    """Rendering: the event, its themes and accreditations (one), sessions with rooms and
+    speakers (one), changes with their releases (one), places per workshop and for the event
+    (two), the form's questions (one). Releases with lines cost nothing more. Before it, the
+    page's stamp (one, app/pages); from the cache, the stamp alone."""
     event = make_event(kind="themadag", hours=8)
     build(event, 40)
     opening = agenda.add_session(event, {"kind": "plenary", "title": "Opening",
@@ -80,6 +81,11 @@ def test_a_visitor_sees_the_event_page_in_six_queries(client, make_user, make_ev
     with counting_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
-    assert len(statements) == 6, statements
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert len(statements) == 1 + 6, statements
+    with counting_queries() as statements:
+        again = client.get(url)
+    assert again.headers["X-Page-Cache"] == "hit"
+    assert len(statements) == 1, statements
     page = response.get_data(as_text=True)
     assert page.index("Versie 3") < page.index("Versie 2")  # newest first, with their lines

@@ -1,0 +1,175 @@
+"""Public pages from a cache that cannot be stale.
+
+A page is stored under what identifies it (the code's version, the language, the path with its
+query) together with the stamp it was rendered at (stamps.py: counters that every change
+moves in its own transaction, and the moments passed). It is served from the cache only while
+the stamp read now is the same, so a registration, a release or an edit shows on the very
+next request, from any process. One entry per page: a newer render replaces the older.
+
+What differs per visitor is not cached: the page is rendered with slots for the CSRF token
+and the flashed messages, which are filled for each request (each visitor their own token).
+Logged-in users (organisers, desks) are never served from the cache. Conditional GET: the
+ETag is the stamp, the page and the visitor's CSRF seed; a page that carries flashed
+messages gets none (its messages are shown once)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, current_app, g, make_response, render_template, request, session
+from flask_babel import get_locale
+from flask_caching import Cache
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+page_cache = Cache()
+
+CSRF_FIELD = "csrf_token"  # Flask-WTF's name in `g` and in the session
+
+
+def init_app(app: Flask) -> None:
+    config = {"CACHE_DEFAULT_TIMEOUT": app.config["PAGE_CACHE_SECONDS"],
+              "CACHE_KEY_PREFIX": "kennisagenda-page:"}  # fmt: skip
+    if app.config["REDIS_URL"]:
+        config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
+                   # A Redis that hangs costs a request half a second, then it is rendered.
+                   "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}}  # fmt: skip
+    else:
+        # In-process: each worker has its own; the stamp keeps every one of them right.
+        config |= {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2_000}
+    page_cache.init_app(app, config=config)
+    secret = hmac.new(app.config["SECRET_KEY"].encode(), b"page-cache-slot", "sha256")
+    app.extensions["page_cache.slot"] = secret.hexdigest()[:20]
+    app.extensions["page_cache.code"] = _code_version(app)
+    app.jinja_env.globals["flashes_slot"] = flashes_slot
+
+
+def _code_version(app: Flask) -> str:
+    """Templates and translations as deployed: a new release never serves an old page."""
+    root = Path(app.root_path)
+    files = sorted([*(root / "templates").rglob("*.html"), *(root / "translations").rglob("*.mo")])
+    marks = "|".join(
+        f"{f.relative_to(root)}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files
+    )
+    return hashlib.sha256(marks.encode()).hexdigest()[:12]
+
+
+def _slot(name: str) -> str:
+    # Keyed with the secret: a description cannot contain a slot and get a token put in.
+    return f"ka-{name}-{current_app.extensions['page_cache.slot']}"
+
+
+def flashes_slot():
+    """In base.html: the place for the flashed messages when the page is rendered to be
+    cached; None otherwise (the layout then shows the messages itself)."""
+    if g.get("page_cache_render"):
+        return Markup(f"<!--{_slot('flashes')}-->")
+    return None
+
+
+def _cacheable(query_args: tuple[str, ...]) -> bool:
+    return (
+        current_app.config["PAGE_CACHE"]
+        and request.method in ("GET", "HEAD")
+        and not current_user.is_authenticated
+        and set(request.args) <= set(query_args)
+    )
+
+
+def serve(stamp: Callable[[], str | None], render: Callable, query_args: tuple[str, ...] = ()):
+    """The page `render()` makes, from the cache while `stamp()` is unchanged. `stamp()`
+    returns None for a page not to cache; `query_args`: the arguments the page reads (a
+    request with any other is rendered afresh)."""
+    if not _cacheable(query_args):
+        return render()
+    page_stamp = stamp()
+    if page_stamp is None:
+        return render()
+    key = f"{current_app.extensions['page_cache.code']}:{get_locale()}:{request.full_path}"
+    entry = _stored(key)
+    state = "hit"
+    if entry is None or entry[0] != page_stamp:
+        state = "miss"
+        rendered = _render_with_slots(render)
+        if not isinstance(rendered, str):  # an error page or a redirect: not kept
+            return _filled_response(rendered, "bypass")
+        _store(key, (page_stamp, rendered))
+        entry = (page_stamp, rendered)
+    response = _filled_response(entry[1], state)
+    if not g.get("page_cache_flashes_shown"):
+        response.set_etag(_etag(page_stamp, key))
+        response.make_conditional(request)
+    return response
+
+
+def _stored(key: str):
+    try:
+        return page_cache.get(key)
+    except RedisError:  # Redis down: the page is rendered, as if never cached
+        log.warning("Page cache unreachable; rendering %s", key, exc_info=True)
+        return None
+
+
+def _store(key: str, entry: tuple) -> None:
+    try:
+        page_cache.set(key, entry)
+    except RedisError:
+        log.warning("Page cache unreachable; %s not stored", key, exc_info=True)
+
+
+def clear() -> None:
+    """Forget every cached page (`flask pages clear`; after restoring a database backup, whose
+    counters go back in time)."""
+    try:
+        page_cache.clear()
+    except RedisError:
+        log.warning("Page cache unreachable; nothing cleared", exc_info=True)
+
+
+def _render_with_slots(render: Callable):
+    g.page_cache_render = True
+    real_token = g.pop(CSRF_FIELD, None)
+    setattr(g, CSRF_FIELD, _slot("csrf"))  # every csrf_token() of this render
+    try:
+        return render()
+    finally:
+        g.pop("page_cache_render")
+        g.pop(CSRF_FIELD)
+        if real_token is not None:
+            setattr(g, CSRF_FIELD, real_token)
+
+
+def _filled_response(rendered, state: str):
+    response = make_response(rendered)
+    if response.mimetype == "text/html" and not response.direct_passthrough:
+        response.set_data(_fill(response.get_data(as_text=True)))
+    response.headers["X-Page-Cache"] = state
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def _fill(body: str) -> str:
+    body = body.replace(_slot("csrf"), generate_csrf())
+    flashes = ""
+    if session.get("_flashes"):
+        flashes = render_template("_flashes.html")
+        g.page_cache_flashes_shown = True
+    return body.replace(f"<!--{_slot('flashes')}-->", flashes)
+
+
+def _etag(page_stamp: str, key: str) -> str:
+    """Also the visitor's own CSRF seed, and the half of the token's lifetime we are in: a
+    copy a browser revalidates holds a token that is still good."""
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT") or 0
+    half = int(time.time() // (limit / 2)) if limit else 0
+    seed = session.get(CSRF_FIELD, "")
+    return hashlib.sha256(f"{page_stamp}|{key}|{seed}|{half}".encode()).hexdigest()[:32]
