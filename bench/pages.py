@@ -193,9 +193,8 @@ def in_process(url: str, main: pages_data.Built, calls: int, top: int) -> None:
               "(its stamp; a render after a change: the stamp and the render)")  # fmt: skip
 
     path = f"/activiteiten/{main.slug}"
-    app.config["PAGE_CACHE"] = False  # the profile is of rendering: what a change costs
-    summary, report = profile(client, path, statements_of(path), calls, top)
-    app.config["PAGE_CACHE"] = True
+    statements = statements_of(path)
+    summary, report = profile(client, path, statements, calls, top, app)
     dialect = url.split(":", 1)[0].split("+")[0]
     target = (
         Path(tempfile.gettempdir())
@@ -208,16 +207,25 @@ def in_process(url: str, main: pages_data.Built, calls: int, top: int) -> None:
         db.engine.dispose()
 
 
-def profile(client, path: str, statements: list[str], calls: int, top: int) -> tuple[str, str]:
-    """Time per request in-process (best of 3 rounds, in turn) and a profile of the event page:
-    (a summary to print, the whole report for the file)."""
-    paths = {"event page": path, "programme page": "/", "bare route": BARE}
-    for each in paths.values():
+def profile(client, path: str, statements: list[str], calls: int, top: int,
+            app) -> tuple[str, str]:  # fmt: skip
+    """Time per request in-process (best of 3 rounds, in turn), from the cache and rendered, and
+    profiles of both for the event page: (a summary to print, the whole report for the file)."""
+    paths = {"event page, cached": (path, True), "event page, render": (path, False),
+             "programme, cached": ("/", True), "programme, render": ("/", False),
+             "bare route": (BARE, True)}  # fmt: skip
+
+    def get(each: str, cached: bool) -> None:
+        app.config["PAGE_CACHE"] = cached
+        client.get(each)
+
+    for each, cached in paths.values():
         for _ in range(20):
-            client.get(each)
+            get(each, cached)
     per_request = {name: float("inf") for name in paths}
     for _ in range(3):
-        for name, each in paths.items():
+        for name, (each, cached) in paths.items():
+            app.config["PAGE_CACHE"] = cached
             started, repeats = time.perf_counter(), max(1, calls // 3)
             for _ in range(repeats):
                 client.get(each)
@@ -227,24 +235,29 @@ def profile(client, path: str, statements: list[str], calls: int, top: int) -> t
     out.write("in-process          Flask test client, no server, a new visitor each time:\n")
     bare = per_request["bare route"]
     for name, seconds in per_request.items():
-        out.write(f"    {name:<16} {seconds * 1000:7.2f} ms per request  "
+        out.write(f"    {name:<20} {seconds * 1000:7.2f} ms per request  "
                   f"({bare / seconds:.3f} of bare)\n")  # fmt: skip
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(calls):
-        client.get(path)
-    profiler.disable()
-    out.write(f"profile of GET {path}, {calls} requests in-process; "
-              + own_time_by_package(pstats.Stats(profiler), PACKAGES))  # fmt: skip
+    profiles = {}
+    for cached in (True, False):
+        app.config["PAGE_CACHE"] = cached
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(calls):
+            client.get(path)
+        profiler.disable()
+        profiles["from the cache" if cached else "rendered"] = profiler
+        out.write(f"profile of GET {path} {'from the cache' if cached else 'rendered'}, {calls} "
+                  "requests in-process; " + own_time_by_package(pstats.Stats(profiler), PACKAGES))  # fmt: skip
+    app.config["PAGE_CACHE"] = True
     summary = out.getvalue()
-    out.write(f"\nSQL statements of one request ({len(statements)}):\n")
+    out.write(f"\nSQL statements of one render ({len(statements)}):\n")
     for n, statement in enumerate(statements, start=1):
         out.write(f"  {n:2}. {' '.join(statement.split())[:300]}\n")
-    out.write("\n")
-    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(top)
-    out.write("and by own time, for the leaves:\n")
-    pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(top)
+    for name, profiler in profiles.items():
+        out.write(f"\n=== {name} ===\n")
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(top)
+        out.write("and by own time, for the leaves:\n")
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime").print_stats(top)
     return summary, out.getvalue()
 
 
@@ -261,7 +274,8 @@ def run(args) -> None:
         print(f"database            {url.split(':', 1)[0]}; themadag of {main.sessions} sessions, "
               f"{main.registrants} registrants, among 30 other events; prepared in "
               f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
-        load(args, url, main)
+        if not args.in_process_only:
+            load(args, url, main)
         in_process(url, main, args.profile_calls, args.top)
 
 
@@ -274,6 +288,8 @@ def main() -> None:
                         "(postgresql+psycopg://…); default: a fresh SQLite file")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--redis", metavar="URL", help="keep the page cache in this Redis")
+    parser.add_argument("--in-process-only", action="store_true",
+                        help="skip the server: queries, timings and profiles only")  # fmt: skip
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (2: keep-alive)")
     parser.add_argument("--seconds", type=float, default=10, help="load per target (10)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds the seconds are cut into (5)")

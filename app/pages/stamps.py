@@ -17,21 +17,42 @@ from app.timezones import utcnow
 _events = Event.__table__
 _site = sa.select(page_versions.c.version).where(page_versions.c.scope == SITE).scalar_subquery()
 _MOMENTS = ("registration_opens_at", "registration_closes_at", "starts_at", "ends_at")
+_now = sa.bindparam("now", type_=Event.__table__.c.starts_at.type)
 
 
-def _passed(column, now: datetime):
-    return sa.case((column <= now, 1), else_=0)
+def _passed(column):
+    return sa.case((column <= _now, 1), else_=0)
+
+
+# Built once: a cached page costs this one statement, so its construction counts (it was a
+# third of a cache hit's time when built per request).
+_EVENT_STAMP = sa.select(
+    _events.c.id, _events.c.status, _events.c.page_version,
+    sum((_passed(_events.c[name]) for name in _MOMENTS), sa.literal(0)), _site,
+).where(_events.c.slug == sa.bindparam("slug"))  # fmt: skip
+_LISTING_STAMP = sa.select(
+    sa.func.coalesce(sa.func.sum(_events.c.page_version), 0),
+    sa.func.coalesce(sum((sa.func.sum(_passed(_events.c[name])) for name in _MOMENTS),
+                         sa.literal(0)), 0),
+    _site,
+)  # fmt: skip
+
+
+def _read(statement, values: dict):
+    # A connection of its own, not the request's ORM session: a cache hit then opens and
+    # closes no session at all (a fifth of its time).
+    with db.engine.connect() as connection:
+        return connection.execute(statement, values).first()
 
 
 def event_stamp(slug: str, now: datetime | None = None) -> str | None:
     """The event page's stamp, or None when the page is not one to cache (no such event, or a
     draft, which only its organisers see)."""
-    now = now or utcnow()
-    passed = sum((_passed(_events.c[name], now) for name in _MOMENTS), sa.literal(0))
-    row = db.session.execute(
-        sa.select(_events.c.id, _events.c.status, _events.c.page_version, passed, _site)
-        .where(_events.c.slug == slug)
-    ).first()  # fmt: skip
+    row = (
+        db.session.connection()
+        .execute(_EVENT_STAMP, {"slug": slug, "now": now or utcnow()})
+        .first()
+    )
     if row is None or row.status == EventStatus.DRAFT:
         return None
     return f"e{row.id}.{row.page_version}.{row[3]}.s{row[4]}"
@@ -41,14 +62,5 @@ def listing_stamp(now: datetime | None = None) -> str:
     """The programme's and the archive's stamp: between two moves of the site's counter (an
     event made or deleted) every change moves one event's counter up, so the sum of them all
     only grows."""
-    now = now or utcnow()
-    passed = sum((sa.func.sum(_passed(_events.c[name], now)) for name in _MOMENTS),
-                 sa.literal(0))  # fmt: skip
-    row = db.session.execute(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(_events.c.page_version), 0),
-            sa.func.coalesce(passed, 0),
-            _site,
-        )  # fmt: skip
-    ).one()
+    row = _read(_LISTING_STAMP, {"now": now or utcnow()})
     return f"p{row[0]}.{row[1]}.s{row[2]}"
