@@ -114,9 +114,77 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
         f"bare inserts/s      {bare_rate:.1f}   (median latency {statistics.median(t for _, t in bare) * 1000:.0f} ms)"
     )
     print(f"ratio               {reg_rate / bare_rate:.2f} of the bare endpoint")
+    lock_hold(database_url)
     if worker is not None:
         print(f"mail drained        all {people} sent by the RQ worker {drained:.1f} s after the "
               "last registration was answered")  # fmt: skip
+
+
+def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
+    """In-process: how long a registration holds its event's lock (from taking it to the
+    commit that frees it), and how long composing its mail then takes, outside the lock."""
+    from datetime import timedelta
+
+    from sqlalchemy import event as sa_event
+    from sqlalchemy.orm import Session
+
+    from app import create_app, locking
+    from app.accounts.models import User
+    from app.activity import services as activity
+    from app.extensions import db
+    from app.mail import composing
+    from app.mail.models import OutboxMessage
+    from app.programme import services as programme
+    from app.registration.services import RegistrationDetails
+    from app.timezones import utcnow
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
+                      "MAIL_DELIVERY": "manual"})  # fmt: skip
+    held, taken = [], {}
+    real_lock_row = locking.lock_row
+
+    def timed_lock_row(model, row_id, **kwargs):
+        row = real_lock_row(model, row_id, **kwargs)
+        taken.setdefault(id(db.session()), time.perf_counter())
+        return row
+
+    def released(session) -> None:
+        started = taken.pop(id(session), None)
+        if started is not None:
+            held.append(time.perf_counter() - started)
+
+    with app.app_context(), app.test_request_context():
+        owner = db.session.scalars(sa.select(User).where(User.email == "bench@example.org")).one()
+        start = utcnow() + timedelta(days=12)
+        event = programme.create_event(owner, {
+            "kind": "themadag", "title": "Themadag Slot", "starts_at": start,
+            "ends_at": start + timedelta(hours=6), "capacity": capacity,
+        })  # fmt: skip
+        programme.publish_event(event)
+        db.session.commit()
+        locking.lock_row = activity.lock_row = timed_lock_row
+        sa_event.listen(Session, "after_commit", released)
+        try:
+            for i in range(people):
+                details = RegistrationDetails(name=f"Slot {i}", email=f"slot{i}@example.org")
+                activity.register(event.id, details, [])
+                db.session.commit()
+        finally:
+            sa_event.remove(Session, "after_commit", released)
+            locking.lock_row = activity.lock_row = real_lock_row
+        ids = db.session.scalars(sa.select(OutboxMessage.id).where(
+            OutboxMessage.event_id == event.id, OutboxMessage.composer != "")).all()  # fmt: skip
+        composed = []
+        for message_id in ids:
+            started = time.perf_counter()
+            composing.compose(message_id)
+            composed.append(time.perf_counter() - started)
+        db.engine.dispose()
+    print(f"lock held           median {statistics.median(held) * 1000:.1f} ms per registration "
+          f"({people} in turn, in-process): count, decide, insert, queue the row, commit")  # fmt: skip
+    print(f"mail composed after median {statistics.median(composed) * 1000:.1f} ms per mail "
+          f"(text, HTML, invitation, tokens; {len(composed)} mails), outside the lock — inside it "
+          "before this change")  # fmt: skip
 
 
 def rq_worker(database_url: str, env: dict) -> subprocess.Popen:
