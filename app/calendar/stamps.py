@@ -44,11 +44,29 @@ _OWN_EVENT_ID = (Session, Room, Registration, AgendaChange, AgendaRelease, Accre
 SHOWN = (*_OWN_EVENT_ID, Event, SessionChoice, Speaker, Theme)
 
 
+# Registrations count by their columns, less those no page or feed shows; their collections
+# (links, check-in codes) are not shown, workshop choices are stamped through their own rows.
+# Composing a new registration's mail issues its links and counts its invitation's SEQUENCE
+# after the decision's commit: that must neither invalidate the event's page nor wait for the
+# event's row the decisions lock.
+_COLUMNS_UNSHOWN = {Registration: frozenset({"ical_sequence"})}
+
+
+def _shows_a_change(obj) -> bool:
+    unshown = _COLUMNS_UNSHOWN.get(type(obj))
+    if unshown is None:
+        return True
+    columns = sa.inspect(type(obj)).column_attrs.keys()
+    state = sa.inspect(obj)
+    changed = {key for key in columns if state.attrs[key].history.has_changes()}
+    return bool(changed - unshown)
+
+
 def _touched(session: OrmSession):
     for obj in (*session.new, *session.deleted):
         yield obj
     for obj in session.dirty:
-        if session.is_modified(obj, include_collections=True):
+        if session.is_modified(obj, include_collections=True) and _shows_a_change(obj):
             yield obj
 
 
@@ -69,11 +87,9 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
         elif isinstance(obj, Theme):
             theme_ids.add(obj.id)
             site = True
-    if not (event_ids or session_ids or speaker_ids or theme_ids):
+    if not (event_ids or session_ids or speaker_ids or theme_ids or site):
         return
     connection = session.connection()
-    if site:
-        bump_site(connection)
     sessions = Session.__table__
     if session_ids:
         event_ids.update(connection.scalars(
@@ -98,3 +114,5 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
         )
         if has_app_context():
             forget_window()
+    if site:  # after the events' rows, in the order every transaction takes them
+        bump_site(connection)

@@ -281,6 +281,8 @@ def deliver(ids: list[int], *, stop: threading.Event | None = None) -> DeliveryR
                 continue  # superseded: nothing to send
             if message.composer:
                 message = _reread(message.id)
+                if message is None:
+                    continue  # erased meanwhile, with the person's other mail
             if connection is None:
                 connection = mail.get_connection(fail_silently=False)
                 connection.open()

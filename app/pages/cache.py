@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +41,8 @@ def init_app(app: Flask) -> None:
               "CACHE_KEY_PREFIX": "kennisagenda-page:"}  # fmt: skip
     if app.config["REDIS_URL"]:
         config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
-                   # A Redis that hangs costs a request half a second, then it is rendered.
+                   # A Redis that hangs costs a request a second at most (a read and a
+                   # write), then the page is rendered.
                    "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}}  # fmt: skip
     else:
         # In-process: each worker has its own; the stamp keeps every one of them right.
@@ -52,14 +54,23 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["flashes_slot"] = flashes_slot
 
 
+# Settings a page shows (the organisation in the header, links, the page size).
+_RENDERED_SETTINGS = ("ORGANISATION_NAME", "ORGANISATION_EMAIL", "ORGANISATION_PHONE",
+                      "ORGANISATION_ADDRESS", "BASE_URL", "PROGRAMME_PAGE_SIZE", "LANGUAGES",
+                      "BABEL_DEFAULT_LOCALE")  # fmt: skip
+
+
 def _code_version(app: Flask) -> str:
-    """Templates and translations as deployed: a new release never serves an old page."""
+    """The code, templates, translations, pinned packages and settings as deployed: a new
+    release never serves a page an old one rendered (Redis outlives the processes)."""
     root = Path(app.root_path)
-    files = sorted([*(root / "templates").rglob("*.html"), *(root / "translations").rglob("*.mo")])
-    marks = "|".join(
-        f"{f.relative_to(root)}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files
-    )
-    return hashlib.sha256(marks.encode()).hexdigest()[:12]
+    files = sorted(f for pattern in ("*.py", "*.html", "*.mo") for f in root.rglob(pattern))
+    files += [f for f in (root.parent / "requirements.txt",) if f.exists()]
+    marks = [
+        f"{f.relative_to(root.parent)}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files
+    ]
+    marks += [f"{name}={app.config.get(name)!r}" for name in _RENDERED_SETTINGS]
+    return hashlib.sha256("|".join(marks).encode()).hexdigest()[:12]
 
 
 def _slot(name: str) -> str:
@@ -75,19 +86,31 @@ def flashes_slot():
     return None
 
 
-def _cacheable(query_args: tuple[str, ...]) -> bool:
+def _canonical_query(query_args: dict[str, str]) -> bool:
+    """Each argument the page reads, once, written as the page itself writes it: anything
+    else is rendered but not kept, so made-up query strings cannot fill the cache."""
+    return all(
+        name in query_args
+        and len(values) == 1
+        and re.fullmatch(query_args[name], values[0]) is not None
+        for name, values in request.args.lists()
+    )
+
+
+def _cacheable(query_args: dict[str, str]) -> bool:
     return (
         current_app.config["PAGE_CACHE"]
         and request.method in ("GET", "HEAD")
         and not current_user.is_authenticated
-        and set(request.args) <= set(query_args)
+        and _canonical_query(query_args)
     )
 
 
-def serve(stamp: Callable[[], str | None], render: Callable, query_args: tuple[str, ...] = ()):
+def serve(stamp: Callable[[], str | None], render: Callable, query_args: dict[str, str] | None = None):  # fmt: skip
     """The page `render()` makes, from the cache while `stamp()` is unchanged. `stamp()`
-    returns None for a page not to cache; `query_args`: the arguments the page reads (a
-    request with any other is rendered afresh)."""
+    returns None for a page not to cache; `query_args`: the arguments the page reads, each
+    with the pattern of its canonical values (a request with any other is rendered afresh)."""
+    query_args = query_args or {}
     if not _cacheable(query_args):
         return render()
     page_stamp = stamp()

@@ -15,25 +15,32 @@ from app.programme.models import Event, EventStatus
 from app.timezones import utcnow
 
 _events = Event.__table__
-_site = sa.select(page_versions.c.version).where(page_versions.c.scope == SITE).scalar_subquery()
+_site = (
+    sa.select(page_versions.c.version)
+    .where(page_versions.c.scope == SITE)
+    .scalar_subquery()
+    .label("site")
+)
 _MOMENTS = ("registration_opens_at", "registration_closes_at", "starts_at", "ends_at")
 _now = sa.bindparam("now", type_=Event.__table__.c.starts_at.type)
 
 
 def _passed(column):
-    return sa.case((column <= _now, 1), else_=0)
+    # Strictly before now: a page rendered at the very moment is stored under the stamp of
+    # before it, which the next instant replaces, whichever way the page compares (>= or <).
+    return sa.case((column < _now, 1), else_=0)
 
 
 # Built once: a cached page costs this one statement, so its construction counts (it was a
 # third of a cache hit's time when built per request).
 _EVENT_STAMP = sa.select(
     _events.c.id, _events.c.status, _events.c.page_version,
-    sum((_passed(_events.c[name]) for name in _MOMENTS), sa.literal(0)), _site,
+    sum((_passed(_events.c[name]) for name in _MOMENTS), sa.literal(0)).label("passed"), _site,
 ).where(_events.c.slug == sa.bindparam("slug"))  # fmt: skip
 _LISTING_STAMP = sa.select(
-    sa.func.coalesce(sa.func.sum(_events.c.page_version), 0),
+    sa.func.coalesce(sa.func.sum(_events.c.page_version), 0).label("versions"),
     sa.func.coalesce(sum((sa.func.sum(_passed(_events.c[name])) for name in _MOMENTS),
-                         sa.literal(0)), 0),
+                         sa.literal(0)), 0).label("passed"),
     _site,
 )  # fmt: skip
 
@@ -48,14 +55,10 @@ def _read(statement, values: dict):
 def event_stamp(slug: str, now: datetime | None = None) -> str | None:
     """The event page's stamp, or None when the page is not one to cache (no such event, or a
     draft, which only its organisers see)."""
-    row = (
-        db.session.connection()
-        .execute(_EVENT_STAMP, {"slug": slug, "now": now or utcnow()})
-        .first()
-    )
+    row = _read(_EVENT_STAMP, {"slug": slug, "now": now or utcnow()})
     if row is None or row.status == EventStatus.DRAFT:
         return None
-    return f"e{row.id}.{row.page_version}.{row[3]}.s{row[4]}"
+    return f"e{row.id}.{row.page_version}.{row.passed}.s{row.site}"
 
 
 def listing_stamp(now: datetime | None = None) -> str:
@@ -63,4 +66,4 @@ def listing_stamp(now: datetime | None = None) -> str:
     event made or deleted) every change moves one event's counter up, so the sum of them all
     only grows."""
     row = _read(_LISTING_STAMP, {"now": now or utcnow()})
-    return f"p{row[0]}.{row[1]}.s{row[2]}"
+    return f"p{row.versions}.{row.passed}.s{row.site}"

@@ -53,11 +53,14 @@ def _card_context(events) -> dict:
     return {"availability": summary.availabilities(events), "kind_label": summary.kind_label}
 
 
-LISTING_ARGS = ("thema", "soort", "pagina")
+# What the programme and archive read, as their own links and filter form write it.
+LISTING_ARGS = {"thema": r"[a-z0-9-]{0,200}", "soort": r"[a-z]{0,20}", "pagina": r"[1-9][0-9]{0,4}"}
 
 
 def _cached_listing(events_query, template: str):
-    render = lambda: _programme_listing(events_query, template)  # noqa: E731
+    def render():
+        return _programme_listing(events_query, template)
+
     return serve(stamps.listing_stamp, render, LISTING_ARGS)
 
 

@@ -72,14 +72,21 @@ def rendered_for(registration: Registration, compose, calendar_method: str | Non
 
 def queue_for(registration: Registration, kind: str, compose, calendar_method: str | None = None,
               **headers):  # fmt: skip
-    """`headers`: list_id and unsubscribe_url for bulk messages (see queue_message)."""
+    """`compose(language)`: the MailContent, rendered now; None with `headers["composer"]`:
+    rendered after the commit by that composer (app/mail/composing.py). `headers`: list_id
+    and unsubscribe_url for bulk messages (see queue_message)."""
+    rendered = (
+        rendered_for(registration, compose, calendar_method)
+        if compose is not None
+        else {"subject": "", "text_body": "", "html_body": ""}
+    )
     queue_message(
         kind=kind,
         recipient=registration.participant.email,
         event_id=registration.event_id,
         registration_id=registration.id,
         reply_to=registration.event.contact_email,
-        **rendered_for(registration, compose, calendar_method),
+        **rendered,
         **headers,
     )
 
@@ -114,10 +121,7 @@ def registered(registration: Registration) -> None:
     the decision, rendered after its commit (app/mail/composing.py), so the event's lock is
     held only to decide."""
     kind = "registration_confirmed" if registration.is_confirmed else "registration_waitlisted"
-    queue_message(kind=kind, recipient=registration.participant.email, subject="",
-                  text_body="", html_body="", event_id=registration.event_id,
-                  registration_id=registration.id, reply_to=registration.event.contact_email,
-                  composer=REGISTERED)  # fmt: skip
+    queue_for(registration, kind, None, composer=REGISTERED)
 
 
 def confirmed(registration: Registration, more=None) -> dict:

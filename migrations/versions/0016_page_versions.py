@@ -1,4 +1,7 @@
-"""performance: what a cached public page was rendered from (a counter per event, one for the site); outbox rows composed after the commit
+"""performance: page counters (per event, the site) for cached pages; outbox rows composed later
+
+What a cached public page was rendered from: a counter per event, one for the site. Outbox
+rows can be written with a composer and rendered after the commit of their change.
 
 Revision ID: 0016_page_versions
 Revises: 0015_rights

@@ -8,9 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from app.activity import services as activity
 from app.extensions import db
+from app.mail import composing
 from app.mail.models import OutboxMessage, OutboxStatus
 from app.mail.services import deliver_pending
+from app.programme.models import Event
+from app.registration import notifications
 from app.registration import services as registration
 from app.registration.services import RegistrationDetails
 
@@ -58,7 +62,11 @@ def test_the_sender_renders_stores_and_sends_it(app, mailbox, make_event, regist
     assert mail["Subject"] == row.subject
 
 
-def test_a_request_renders_its_mail_after_answering(app_config, app, client, mailbox, make_event):
+def test_a_request_renders_and_sends_its_mail_once_its_transaction_is_done(
+    app, client, mailbox, make_event
+):
+    """Not inside the locked transaction, but still in the request: Flask tears the request
+    down (and so composes and sends) before the server writes the answer."""
     app.config["MAIL_DELIVERY"] = "immediate"
     event = make_event(capacity=10)
     response = client.post(f"/activiteiten/{event.slug}/aanmelden",
@@ -89,8 +97,6 @@ def test_the_waiting_list_mail_tells_the_place_at_rendering(app, mailbox, make_e
 
 def test_a_rendering_that_fails_keeps_the_row_for_the_next_run(app, mailbox, make_event, register,
                                                                monkeypatch):  # fmt: skip
-    from app.mail import composing
-
     event = make_event(capacity=10)
     register(event, "Anna")
     real = composing.COMPOSERS["registration.new"]
@@ -116,3 +122,44 @@ def test_a_repeat_registration_still_gets_its_link_again(app, make_event):
     registration.register(event.id, details)
     db.session.commit()
     assert [r.kind for r in outbox()] == ["registration_confirmed", "manage_link"]
+
+
+def test_composing_moves_no_page_stamp_and_takes_no_event_lock(app, client, make_event, register):
+    """The invitation counts the registration's own SEQUENCE when composed: a column no page
+    shows, so the event's row (which decisions lock) is not written and its page stays."""
+    event = make_event(capacity=10)
+    url = f"/activiteiten/{event.slug}"
+    register(event, "Anna")
+    client.get(url)
+    before = db.session.scalar(sa.select(Event.page_version).where(Event.id == event.id))
+    assert len(deliver_pending().sent) == 1
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Event.page_version).where(Event.id == event.id)) == before
+    assert client.get(url).headers["X-Page-Cache"] == "hit"
+
+
+def test_a_mail_overtaken_by_the_events_cancellation_is_not_sent(app, mailbox, make_event,
+                                                                 register):  # fmt: skip
+    event = make_event(capacity=10)
+    register(event, "Anna")
+    activity.cancel_event(event)
+    db.session.commit()
+    deliver_pending()
+    kinds = {r.kind: r.status for r in outbox()}
+    assert kinds["registration_confirmed"] == "superseded"
+    assert kinds["event_cancelled"] == "sent"
+
+
+def test_registering_again_after_cancelling_sends_one_confirmation(app, make_event, register):
+    event = make_event(capacity=10)
+    anna = register(event, "Anna")
+    registration.cancel(anna.id, by="participant")
+    db.session.commit()
+    register(event, "Anna")
+    deliver_pending()
+    rows = [(r.kind, r.status) for r in outbox() if r.kind == "registration_confirmed"]
+    assert rows == [("registration_confirmed", "superseded"), ("registration_confirmed", "sent")]
+
+
+def test_every_composer_named_is_registered(app):
+    assert set(composing.COMPOSERS) == {notifications.REGISTERED}

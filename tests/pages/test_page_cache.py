@@ -12,8 +12,11 @@ from app.activity import services as activity
 from app.agenda import choices, releases, working
 from app.calendar.stamps import SHOWN
 from app.extensions import db
+from app.knowledge import materials
+from app.knowledge.materials import MaterialDetails
 from app.pages import stamps
 from app.programme import services as programme
+from app.registration import questions
 from app.registration import services as registration
 from app.timezones import utcnow
 
@@ -101,17 +104,57 @@ def test_a_cancellation_shows_on_the_next_request(app, client, event_url, regist
     assert "Nog 40 plaatsen vrij" in assert_current(app, client, url)
 
 
-def test_a_promotion_shows_on_the_next_request(app, client, event_url, register):
+def test_a_promotion_moves_the_stamp_by_itself(app, client, event_url, register, make_user):
+    """An organiser gives a waiting person a place over capacity: only a registration's status
+    changes, and the page is rendered afresh (it says "Vol" before and after)."""
     event, url = event_url(capacity=1)
     register(event, "Anna")
     bert = register(event, "Bert")
-    assert bert.is_waitlisted
+    assert "Vol — wachtlijst" in cached(client, url)
+    registration.promote_by_hand(bert.id, by=make_user())
+    db.session.commit()
+    served = client.get(url)
+    assert served.headers["X-Page-Cache"] == "miss"
+    assert_current(app, client, url)
+
+
+def test_a_promotion_by_a_raised_capacity_shows_on_the_next_request(app, client, event_url,
+                                                                      register):  # fmt: skip
+    event, url = event_url(capacity=1)
+    register(event, "Anna")
+    bert = register(event, "Bert")
     assert "Vol — wachtlijst" in cached(client, url)
     activity.update_event(event, {"capacity": 3}, seen_version=event.version)
     db.session.commit()
     db.session.refresh(bert)
     assert bert.is_confirmed  # moved up when places came free
     assert "Bijna vol: nog 1 plaats vrij" in assert_current(app, client, url)
+
+
+@pytest.mark.parametrize("change", ["cancel_event", "rename_theme", "add_question", "materials"])
+def test_other_changes_show_on_the_next_request(app, client, make_event, make_theme, make_user,
+                                                change):  # fmt: skip
+    theme = make_theme("Schulden")
+    over = change == "materials"
+    event = make_event(themes=[theme], **({"starts_in": timedelta(days=-3)} if over else {}))
+    url = f"/activiteiten/{event.slug}"
+    cached(client, url)
+    if change == "cancel_event":
+        activity.cancel_event(event)
+        expected = "Deze activiteit gaat niet door."
+    elif change == "rename_theme":
+        programme.update_theme(theme, {"name": "Armoede en schulden"})
+        expected = "Armoede en schulden"
+    elif change == "add_question":
+        questions.add_question(event, "Welke casus neemt u mee?", "text", [], False)
+        expected = "Welke casus neemt u mee?"
+    else:
+        materials.add_event_material(event, MaterialDetails(kind="link", title="Verslag van de avond",
+                                     url="https://example.org/verslag"), None)  # fmt: skip
+        materials.publish_event_materials(event, by=make_user())
+        expected = "Verslag van de avond"
+    db.session.commit()
+    assert expected in assert_current(app, client, url)
 
 
 def test_a_workshop_choice_shows_on_the_next_request(app, client, themadag, register):
@@ -194,7 +237,9 @@ def test_the_clock_alone_moves_the_stamp(make_event):
     seen = {stamps.event_stamp(event.slug, now=m - timedelta(seconds=1)) for m in moments}
     seen |= {stamps.event_stamp(event.slug, now=moments[-1] + timedelta(seconds=1))}
     assert len(seen) == 4
-    listing = {stamps.listing_stamp(now=m) for m in (opens - timedelta(seconds=1), opens)}
+    listing = {
+        stamps.listing_stamp(now=opens + d) for d in (-timedelta(seconds=1), timedelta(seconds=1))
+    }
     assert len(listing) == 2
 
 
@@ -212,6 +257,7 @@ def test_an_organiser_never_sees_a_cached_page(app, client, auth, make_user, eve
 def test_a_draft_is_never_cached(client, auth, make_user, event_url):
     owner = make_user()
     event, url = event_url(owner=owner, status="draft")
+    assert stamps.event_stamp(event.slug) is None
     assert client.get(url).status_code == 404
     auth.login(owner.email)
     assert "Concept" in page(client, url)
@@ -223,6 +269,10 @@ def test_unknown_query_arguments_are_rendered_afresh(client, event_url):
     _event, url = event_url()
     cached(client, url)
     assert client.get(f"{url}?x=1").headers.get("X-Page-Cache") is None
+    # Made-up spellings of a page are rendered, never kept: they cannot fill the cache.
+    for made_up in ("/?pagina=01", "/?pagina=x1", "/?pagina=1&pagina=1", "/?thema=A%20B"):
+        assert client.get(made_up).headers.get("X-Page-Cache") is None, made_up
+    assert client.get("/?pagina=1").headers["X-Page-Cache"] in ("hit", "miss")
     assert client.get("/?thema=bestaat-niet").status_code == 400
 
 
