@@ -66,9 +66,9 @@ def _code_version(app: Flask) -> str:
     root = Path(app.root_path)
     files = sorted(f for pattern in ("*.py", "*.html", "*.mo") for f in root.rglob(pattern))
     files += [f for f in (root.parent / "requirements.txt",) if f.exists()]
-    marks = [
-        f"{f.relative_to(root.parent)}:{f.stat().st_mtime_ns}:{f.stat().st_size}" for f in files
-    ]
+    # By content, not by date: two machines that share one Redis share their pages too.
+    marks = [f"{f.relative_to(root.parent)}:{hashlib.sha256(f.read_bytes()).hexdigest()}"
+             for f in files]  # fmt: skip
     marks += [f"{name}={app.config.get(name)!r}" for name in _RENDERED_SETTINGS]
     return hashlib.sha256("|".join(marks).encode()).hexdigest()[:12]
 
