@@ -42,6 +42,7 @@ import io
 import os
 import pstats
 import shutil
+import statistics
 import tempfile
 import time
 from datetime import date, datetime, timedelta
@@ -110,11 +111,18 @@ def load(args, url: str, main: pages_data.Built) -> None:
         script.write_text(WRK_SCRIPT)
         probes = {name: fetch(base + path) for name, path in targets.items()}
         check_probes(probes, main)
+        headers = {}
+        if args.returning:  # one visitor's session cookie on every request (a returning visitor)
+            cookie = probes["(a) event page"][1]["set-cookie"].split(";", 1)[0]
+            headers = {"Cookie": cookie}
+        print(
+            f"visitors            {'returning (their session cookie sent)' if args.returning else 'new (no cookies)'}"
+        )
 
         def measure(path: str, seconds: float) -> Load:
             if client == "wrk":
-                return wrk(base + path, {}, seconds, args.connections, script)
-            return python_clients(base + path, {}, seconds, args.connections)
+                return wrk(base + path, headers, seconds, args.connections, script)
+            return python_clients(base + path, headers, seconds, args.connections)
 
         for path in targets.values():
             measure(path, 1)  # warm up every worker, thread and connection
@@ -136,6 +144,13 @@ def load(args, url: str, main: pages_data.Built) -> None:
     if bare:
         print(f"ratios              event ÷ bare {loads['(a) event page'].rate / bare:.3f}, "
               f"programme ÷ bare {loads['(b) programme page'].rate / bare:.3f}")  # fmt: skip
+        # Each round takes the three targets one after the other: a ratio within a round
+        # compares rates measured seconds apart, less moved by what else the machine does.
+        per_round = {name: statistics.median(page / base for page, base in zip(
+            loads[name].rounds, loads["(c) bare endpoint"].rounds, strict=True))
+            for name in ("(a) event page", "(b) programme page")}  # fmt: skip
+        print(f"per round (median)  event ÷ bare {per_round['(a) event page']:.3f}, "
+              f"programme ÷ bare {per_round['(b) programme page']:.3f}")  # fmt: skip
 
 
 def check_probes(probes: dict, main: pages_data.Built) -> None:
@@ -288,6 +303,11 @@ def main() -> None:
                         "(postgresql+psycopg://…); default: a fresh SQLite file")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--redis", metavar="URL", help="keep the page cache in this Redis")
+    parser.add_argument(
+        "--returning",
+        action="store_true",
+        help="send a visitor's session cookie (default: a new visitor each time)",
+    )
     parser.add_argument("--in-process-only", action="store_true",
                         help="skip the server: queries, timings and profiles only")  # fmt: skip
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (2: keep-alive)")

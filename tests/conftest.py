@@ -28,6 +28,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.accounts import services as accounts
 from app.extensions import db, limiter
+from app.pages import stamps as page_stamps
 from app.pages.cache import clear as clear_pages
 from app.programme import services as programme
 from app.programme.models import EventKind
@@ -188,6 +189,7 @@ def app(_schema, app_config, mailbox):
         for name in PER_TEST_EXTENSIONS:
             app.extensions.pop(name, None)
         clear_pages()  # pages rendered from the rows this test leaves behind
+        page_stamps.dispose()
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()  # the counts are the app's; the next test starts with none
         app.config.clear()

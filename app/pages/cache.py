@@ -171,9 +171,12 @@ def _render_with_slots(render: Callable):
 
 
 def _filled_response(rendered, state: str):
-    response = make_response(rendered)
-    if response.mimetype == "text/html" and not response.direct_passthrough:
-        response.set_data(_fill(response.get_data(as_text=True)))
+    if isinstance(rendered, str):  # the page: filled before it is encoded, once
+        response = make_response(_fill(rendered))
+    else:
+        response = make_response(rendered)
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            response.set_data(_fill(response.get_data(as_text=True)))
     response.headers["X-Page-Cache"] = state
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")

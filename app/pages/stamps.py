@@ -5,9 +5,11 @@ or ends). Two renders with the same stamp show the same thing."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.extensions import db
 from app.pages.models import SITE, page_versions
@@ -45,11 +47,39 @@ _LISTING_STAMP = sa.select(
 )  # fmt: skip
 
 
+_engine_lock = threading.Lock()
+
+
+def _engine() -> sa.Engine:
+    """An engine of the stamps' own, in autocommit and without a ping before each use: on
+    PostgreSQL a stamp is then one round trip instead of five (ping, BEGIN, the query,
+    ROLLBACK, on a session's connection), which was two thirds of a cached page's time."""
+    app = current_app._get_current_object()
+    with _engine_lock:
+        if "page_cache.engine" not in app.extensions:
+            app.extensions["page_cache.engine"] = sa.create_engine(
+                db.engine.url, isolation_level="AUTOCOMMIT"
+            )
+        return app.extensions["page_cache.engine"]
+
+
+def dispose() -> None:
+    engine = current_app.extensions.pop("page_cache.engine", None)
+    if engine is not None:
+        engine.dispose()
+
+
 def _read(statement, values: dict):
-    # A connection of its own, not the request's ORM session: a cache hit then opens and
-    # closes no session at all (a fifth of its time).
-    with db.engine.connect() as connection:
-        return connection.execute(statement, values).first()
+    for attempt in (1, 2):
+        try:
+            with _engine().connect() as connection:
+                return connection.execute(statement, values).first()
+        except sa.exc.DBAPIError as error:
+            # Without the ping, a connection the database dropped (a restart) fails once:
+            # the pool is emptied and the next connection is a new one.
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 def event_stamp(slug: str, now: datetime | None = None) -> str | None:
