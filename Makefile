@@ -15,7 +15,7 @@ PORT ?= 5000
 MAIL_VIEWER ?= 1
 RUN_ENV = PORT=$(PORT) MAIL_VIEWER=$(MAIL_VIEWER)
 
-.PHONY: run test install install-test js-test-deps translations extract-messages chromium pdf-tools lint
+.PHONY: run test install install-test js-test-deps translations extract-messages chromium pdf-tools bench-tools lint
 
 run: install translations
 	$(RUN_ENV) $(FLASK) db upgrade
@@ -75,6 +75,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+# The benchmarks load the server with wrk (Debian's), else with a slower Python generator.
+bench-tools: install-test
+	@command -v wrk >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 
 lint: install-test
 	$(BIN)/ruff check app tests bench wsgi.py

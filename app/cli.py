@@ -10,7 +10,8 @@ def register(app: Flask) -> None:
     from app.pages.cli import pages_cli
     from app.privacy.cli import privacy_cli
     from app.registration.cli import reminders_cli
+    from app.worker import worker_command
 
     for command in (create_user_command, demo_data_command, outbox_cli, reminders_cli, privacy_cli,
-                    pages_cli):  # fmt: skip
+                    pages_cli, worker_command):  # fmt: skip
         app.cli.add_command(command)

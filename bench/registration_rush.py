@@ -190,7 +190,7 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
 
 def rq_worker(database_url: str, env: dict) -> subprocess.Popen:
     environment = {**os.environ, **env, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "rq", "worker"],
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],
                             cwd=Path(__file__).resolve().parent.parent, env=environment,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 

@@ -49,7 +49,7 @@ def test_a_real_rq_worker_delivers_the_mail(client, mailbox, make_event, databas
     env = {**os.environ, "REDIS_URL": REDIS_URL, "DATABASE_URL": database_url, "SECRET_KEY": "x",
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port), "BASE_URL": "http://kennisagenda.test"}  # fmt: skip
     worker = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "rq", "worker", "--burst"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert worker.returncode == 0, worker.stderr[-2000:]

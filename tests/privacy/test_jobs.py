@@ -145,7 +145,7 @@ def test_a_real_worker_runs_a_due_run_anonymises_and_schedules_the_next_night(
     env = {**os.environ, "REDIS_URL": REDIS_URL, "DATABASE_URL": database_url, "SECRET_KEY": "x",
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_server.port)}  # fmt: skip
     worker = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "rq", "worker", "--burst", "--with-scheduler"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst", "--with-scheduler"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert worker.returncode == 0, worker.stderr[-2000:]
