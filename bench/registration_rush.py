@@ -35,30 +35,37 @@ class Sink:
 
 def prepare(database_url: str, capacity: int) -> str:
     """Migrate the empty database and create one published event; returns its slug."""
-    from datetime import timedelta
-
     from flask_migrate import upgrade
 
     from app import create_app
     from app.accounts import services as accounts
     from app.extensions import db
-    from app.programme import services as programme
-    from app.timezones import utcnow
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
         owner = accounts.create_user("bench@example.org", "Bench", "organiser", "bench-wachtwoord")
-        start = utcnow() + timedelta(days=10)
-        event = programme.create_event(owner, {
-            "kind": "themadag", "title": "Themadag Rush", "starts_at": start,
-            "ends_at": start + timedelta(hours=6), "capacity": capacity,
-        })  # fmt: skip
-        programme.publish_event(event)
-        db.session.commit()
-        slug = event.slug
+        slug = published_themadag(owner, "Themadag Rush", capacity, days_ahead=10).slug
         db.engine.dispose()
     return slug
+
+
+def published_themadag(owner, title: str, capacity: int, days_ahead: int):
+    """A published six-hour themadag with `capacity` places, committed."""
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.programme import services as programme
+    from app.timezones import utcnow
+
+    start = utcnow() + timedelta(days=days_ahead)
+    event = programme.create_event(owner, {
+        "kind": "themadag", "title": title, "starts_at": start,
+        "ends_at": start + timedelta(hours=6), "capacity": capacity,
+    })  # fmt: skip
+    programme.publish_event(event)
+    db.session.commit()
+    return event
 
 
 def run(database_url: str, people: int, capacity: int, workers: int, threads: int,
@@ -124,7 +131,6 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
 def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
     """In-process: how long a registration holds its event's lock (from taking it to the
     commit that frees it), and how long composing its mail then takes, outside the lock."""
-    from datetime import timedelta
 
     from sqlalchemy import event as sa_event
     from sqlalchemy.orm import Session
@@ -135,9 +141,7 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
     from app.extensions import db
     from app.mail import composing
     from app.mail.models import OutboxMessage
-    from app.programme import services as programme
     from app.registration.services import RegistrationDetails
-    from app.timezones import utcnow
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                       "MAIL_DELIVERY": "manual"})  # fmt: skip
@@ -156,13 +160,7 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
 
     with app.app_context(), app.test_request_context():
         owner = db.session.scalars(sa.select(User).where(User.email == "bench@example.org")).one()
-        start = utcnow() + timedelta(days=12)
-        event = programme.create_event(owner, {
-            "kind": "themadag", "title": "Themadag Slot", "starts_at": start,
-            "ends_at": start + timedelta(hours=6), "capacity": capacity,
-        })  # fmt: skip
-        programme.publish_event(event)
-        db.session.commit()
+        event = published_themadag(owner, "Themadag Slot", capacity, days_ahead=12)
         locking.lock_row = activity.lock_row = timed_lock_row
         sa_event.listen(Session, "after_commit", released)
         try:
