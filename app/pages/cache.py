@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, make_response, render_template, request, session
 from flask_babel import get_locale
@@ -89,6 +90,10 @@ def flashes_slot():
 def _canonical_query(query_args: dict[str, str]) -> bool:
     """Each argument the page reads, once, written as the page itself writes it: anything
     else is rendered but not kept, so made-up query strings cannot fill the cache."""
+    # Written out again from what was read, the query is the same text: no empty `&`, no
+    # percent-encoded letters, no argument twice.
+    if request.query_string.decode("latin-1") != urlencode(list(request.args.items(multi=True))):
+        return False
     return all(
         name in query_args
         and len(values) == 1
