@@ -72,7 +72,9 @@ def register_extensions(app: Flask) -> None:
     from app.calendar import stamps  # noqa: F401  (keeps the events' stamps for feeds, pages)
     from app.mail.services import dispatch_after_request
     from app.pages import cache as page_cache
+    from app.session_cookie import SessionCookies
 
+    app.session_interface = SessionCookies()
     # Teardowns run in reverse order: registered before Flask-SQLAlchemy's, this one runs
     # after the request's session is removed, so delivery never holds two connections.
     app.teardown_appcontext(dispatch_after_request)

@@ -24,12 +24,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, make_response, render_template, request, session
-from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from redis.exceptions import RedisError
+
+from app.i18n import select_locale
 
 log = logging.getLogger(__name__)
 page_cache = Cache()
@@ -102,11 +104,21 @@ def _canonical_query(query_args: dict[str, str]) -> bool:
     )
 
 
+def _anonymous() -> bool:
+    # Flask-Login finds a user only through the session's user id or the remember cookie:
+    # without either the visitor is anonymous, known without loading (which hashes the
+    # visitor's address and browser for session protection first).
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+    if "_user_id" not in session and remember not in request.cookies:
+        return True
+    return not current_user.is_authenticated
+
+
 def _cacheable(query_args: dict[str, str]) -> bool:
     return (
         current_app.config["PAGE_CACHE"]
         and request.method in ("GET", "HEAD")
-        and not current_user.is_authenticated
+        and _anonymous()
         and _canonical_query(query_args)
     )
 
@@ -121,7 +133,8 @@ def serve(stamp: Callable[[], str | None], render: Callable, query_args: dict[st
     page_stamp = stamp()
     if page_stamp is None:
         return render()
-    key = f"{current_app.extensions['page_cache.code']}:{get_locale()}:{request.full_path}"
+    # The language as Flask-Babel's selector picks it: a hit needs no Babel locale object.
+    key = f"{current_app.extensions['page_cache.code']}:{select_locale()}:{request.full_path}"
     entry = _stored(key)
     state = "hit"
     if entry is None or entry[0] != page_stamp:
@@ -129,13 +142,17 @@ def serve(stamp: Callable[[], str | None], render: Callable, query_args: dict[st
         rendered = _render_with_slots(render)
         if not isinstance(rendered, str):  # an error page or a redirect: not kept
             return _filled_response(rendered, "bypass")
-        _store(key, (page_stamp, rendered))
-        entry = (page_stamp, rendered)
-    response = _filled_response(entry[1], state)
+        entry = (page_stamp, _parts(rendered))
+        _store(key, entry)
+    response = _filled_response(None, state, parts=entry[1])
     if not g.get("page_cache_flashes_shown"):
         response.set_etag(_etag(page_stamp, key))
-        response.make_conditional(request)
+        if _CONDITIONAL.intersection(request.environ):  # else there is nothing to answer 304 to
+            response.make_conditional(request)
     return response
+
+
+_CONDITIONAL = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
 
 
 def _stored(key: str):
@@ -175,26 +192,37 @@ def _render_with_slots(render: Callable):
             setattr(g, CSRF_FIELD, real_token)
 
 
-def _filled_response(rendered, state: str):
-    if isinstance(rendered, str):  # the page: filled before it is encoded, once
-        response = make_response(_fill(rendered))
+def _parts(body: str) -> tuple:
+    """The page as UTF-8 pieces between its slots, and the slots' names in their places: put
+    together per request without searching or encoding the whole page again."""
+    pieces = re.split(f"({re.escape(_slot('csrf'))}|<!--{re.escape(_slot('flashes'))}-->)", body)
+    return tuple(
+        piece.encode() if n % 2 == 0 else ("csrf" if "csrf" in piece else "flashes")
+        for n, piece in enumerate(pieces)
+    )
+
+
+def _filled_response(rendered, state: str, parts: tuple | None = None):
+    """The response for `parts` (a page from the cache or just stored), else for whatever
+    the view returned (an error page, a redirect), its slots filled if it is a page."""
+    if parts is not None:
+        response = make_response(_fill(parts))
     else:
         response = make_response(rendered)
         if response.mimetype == "text/html" and not response.direct_passthrough:
-            response.set_data(_fill(response.get_data(as_text=True)))
+            response.set_data(_fill(_parts(response.get_data(as_text=True))))
     response.headers["X-Page-Cache"] = state
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")
     return response
 
 
-def _fill(body: str) -> str:
-    body = body.replace(_slot("csrf"), generate_csrf())
-    flashes = ""
+def _fill(parts: tuple) -> bytes:
+    slots = {"csrf": generate_csrf().encode(), "flashes": b""}
     if session.get("_flashes"):
-        flashes = render_template("_flashes.html")
+        slots["flashes"] = render_template("_flashes.html").encode()
         g.page_cache_flashes_shown = True
-    return body.replace(f"<!--{_slot('flashes')}-->", flashes)
+    return b"".join(slots[part] if isinstance(part, str) else part for part in parts)
 
 
 def _etag(page_stamp: str, key: str) -> str:

@@ -24,19 +24,22 @@ def counting_queries():
         statements.append(statement)
 
     # Every engine; and the page cache's stamp, which goes straight through the driver.
-    read_stamp = stamps._Reader.row
+    readers = (stamps._Reader, stamps._PostgresReader)
+    read_stamp = {reader: reader.row for reader in readers}
 
-    def counted_stamp(reader, sql, values):
-        statements.append(sql)
-        return read_stamp(reader, sql, values)
+    def counted_stamp(reader, statement, values):
+        statements.append(statement)
+        return read_stamp[type(reader)](reader, statement, values)
 
     sa_event.listen(Engine, "before_cursor_execute", count)
-    stamps._Reader.row = counted_stamp
+    for reader in readers:
+        reader.row = counted_stamp
     try:
         yield statements
     finally:
         sa_event.remove(Engine, "before_cursor_execute", count)
-        stamps._Reader.row = read_stamp
+        for reader in readers:
+            reader.row = read_stamp[reader]
 
 
 def build(event, sessions: int):
