@@ -14,7 +14,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.errors import DomainError, NotFoundHere, StateConflict
@@ -171,19 +172,29 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
 def participant_by_email(email: str, name: str) -> Participant:
     """The person with this address; created with `name` if new. An existing person's name is
     never changed here: anyone can type anyone's address into the form."""
+    return _participant(email, name)[0]
+
+
+def _participant(email: str, name: str) -> tuple[Participant, bool]:
+    """The person, and whether they were created just now (then no registration of theirs
+    can exist yet)."""
     email = email.strip().lower()
     participant = db.session.scalar(sa.select(Participant).where(Participant.email == email))
-    if participant is None:
-        try:
-            # Two events' registrations may create the same person at once: the loser reads.
-            with db.session.begin_nested():
-                participant = Participant(email=email, name=name)
-                db.session.add(participant)
-        except IntegrityError:
-            participant = db.session.scalar(
-                sa.select(Participant).where(Participant.email == email)
-            )
-    return participant
+    if participant is not None:
+        return participant, False
+    # Two registrations (for two events) may create the same person at once: the insert that
+    # finds the other's row does nothing and the other's is read — one statement, where a
+    # savepoint around a plain insert took three.
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Participant)
+    created = db.session.scalar(
+        insert.values(email=email, name=name)
+        .on_conflict_do_nothing(index_elements=[Participant.email])
+        .returning(Participant)
+    )
+    if created is not None:
+        return created, True
+    return db.session.scalars(sa.select(Participant).where(Participant.email == email)).one(), False
 
 
 def _copy_details(registration: Registration, details: RegistrationDetails) -> None:
@@ -236,12 +247,14 @@ def register(
         if reason is not None:
             raise RegistrationClosed(reason)
 
-    participant = participant_by_email(details.email, details.name.strip())
-    registration = db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event.id, Registration.participant_id == participant.id
+    participant, new_person = _participant(details.email, details.name.strip())
+    registration = None
+    if not new_person:
+        registration = db.session.scalar(
+            sa.select(Registration).where(
+                Registration.event_id == event.id, Registration.participant_id == participant.id
+            )
         )
-    )
     if registration is not None and not registration.is_cancelled:
         if not at_desk:
             notifications.manage_link_again(registration)

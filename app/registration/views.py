@@ -17,7 +17,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.activity import services as activity
-from app.activity.page import event_page, registration_page
+from app.activity.page import form_page, registration_page
 from app.agenda import reading as agenda_reading
 from app.attendance.codes import checkin_url, code_for_link
 from app.errors import DomainError
@@ -60,7 +60,7 @@ def _a_mail_went_out(_response) -> bool:
 @limiter.limit(_per_address_limit)
 @limiter.limit(_per_email_limit, key_func=_email_key, deduct_when=_a_mail_went_out)
 def register(slug: str):
-    page = event_page(slug)
+    page = form_page(slug)
     if page.form is None:
         flash(str(page.closed_reason), "error")
         return redirect(url_for("programme.event", slug=slug))
@@ -72,13 +72,7 @@ def register(slug: str):
             )
         )
     if not form.validate_on_submit():
-        return render_template(
-            "registration/register.html",
-            event=event,
-            seats_left=page.seats_left,
-            form=form,
-            extra_fields=page.extra_fields,
-        ), 400
+        return _form_again(page)
     details = details_from(form, page.questions, event.accreditations, str(get_locale()))
     chosen = page.chosen_workshops()
     try:
@@ -90,13 +84,19 @@ def register(slug: str):
     except DomainError as refused:  # e.g. a workshop cancelled since the page was loaded
         db.session.rollback()
         flash(str(refused.description), "error")
-        return render_template("registration/register.html", event=event, seats_left=page.seats_left,
-                               form=form, extra_fields=page.extra_fields), 400  # fmt: skip
+        return _form_again(page)
     receipt = _receipt(page, details.email, chosen, services.position_to_show(outcome))
     db.session.commit()
     g.registration_mailed = True
     session["registration_received"] = receipt
     return redirect(url_for(".registered", slug=slug))
+
+
+def _form_again(page):
+    """The form with what was typed and why it was refused, and the places as they are now."""
+    return render_template("registration/register.html", event=page.event,
+                           seats_left=services.seats_left(page.event), form=page.form,
+                           extra_fields=page.extra_fields), 400  # fmt: skip
 
 
 def _receipt(page, email: str, chosen: list[int], position: int | None) -> dict:
