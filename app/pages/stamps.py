@@ -94,8 +94,12 @@ class _PostgresReader:
         params = [values[name].encode() for name in names]
         for attempt in (1, 2):
             connection = self._connection()
-            result = connection.pgconn.exec_prepared(statement.encode(), params)
-            if result.status == pq.ExecStatus.TUPLES_OK:
+            try:
+                result = connection.pgconn.exec_prepared(statement.encode(), params)
+                failure = None if result.status == pq.ExecStatus.TUPLES_OK else result.error_message
+            except self.psycopg.OperationalError as error:  # libpq gave no result at all
+                failure = str(error).encode()
+            if failure is None:
                 self.idle.put(connection)
                 if result.ntuples == 0:
                     return None
@@ -103,10 +107,11 @@ class _PostgresReader:
                     None if value is None else value.decode()
                     for value in (result.get_value(0, column) for column in range(result.nfields))
                 )
-            # A connection the database dropped (a restart) fails once: the next is new.
+            # A connection the database dropped (a restart), or one that lost its prepared
+            # statements (a pooler that reset it): thrown away; the next one is new.
             connection.close()
-            if attempt == 2 or connection.pgconn.status == pq.ConnStatus.OK:
-                message = result.error_message.decode(errors="replace")
+            if attempt == 2:
+                message = failure.decode(errors="replace")
                 raise self.psycopg.OperationalError(f"page stamp: {message}")
         raise AssertionError("unreachable")
 

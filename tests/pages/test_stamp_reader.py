@@ -51,3 +51,15 @@ def test_a_connection_the_database_dropped_is_replaced(postgres, app, make_event
     assert stamps.event_stamp(event.slug) == before
     assert stamps.listing_stamp().startswith("p")
     assert {c.pgconn.backend_pid for c in held(reader)}.isdisjoint(pids)
+
+
+def test_a_connection_that_lost_its_prepared_statements_is_replaced(postgres, app, make_event):
+    """As after a pooler reset the server connection (DISCARD ALL) between two requests."""
+    event = make_event()
+    before = stamps.event_stamp(event.slug)
+    reader = stamps._reader()
+    connections = held(reader)
+    for connection in connections:
+        connection.pgconn.exec_(b"DEALLOCATE ALL")
+    assert stamps.event_stamp(event.slug) == before
+    assert all(connection.closed for connection in connections[:1])
