@@ -36,7 +36,7 @@ from app.privacy.models import Consent, Purpose
 from app.programme import lifecycle
 from app.programme.models import Event, Theme
 from app.registration.models import Participant
-from app.registration.services import participant_by_email
+from app.registration.participants import participant_by_email
 
 THEME = "intergenerationele-overdracht"
 PAST_EVENT = "kenniscafe-mantelzorg-jonge-mantelzorgers"  # 45 days before the demo was loaded

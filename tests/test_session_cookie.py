@@ -4,7 +4,7 @@ import pytest
 from itsdangerous import BadSignature
 
 
-def test_one_serializer_per_key_and_a_new_key_signs_anew(app, client):
+def test_one_serializer_per_key_and_a_new_key_signs_anew(app):
     interface = app.session_interface
     first = interface.get_signing_serializer(app)
     assert interface.get_signing_serializer(app) is first

@@ -59,13 +59,15 @@ class EventPage:
 def event_page(slug: str, viewer=None) -> EventPage:
     """The event as `viewer` may see it (drafts only for its organisers)."""
     event = programme.public_event(slug, viewer=viewer)
-    page = _with_form(EventPage(
-        event=event,
-        agenda=public_agenda(event),
-        closed_reason=registration.registration_closed_reason(event),
-        seats_left=registration.seats_left(event),
-        can_manage=bool(viewer) and programme.can_manage(viewer, event),
-    ))  # fmt: skip
+    page = _with_form(
+        EventPage(
+            event=event,
+            agenda=public_agenda(event),
+            closed_reason=registration.registration_closed_reason(event),
+            seats_left=registration.seats_left(event),
+            can_manage=bool(viewer) and programme.can_manage(viewer, event),
+        )
+    )
     page.availability = summary.availability(event, page.seats_left)
     page.materials = knowledge.event_page_materials(event)
     return page
@@ -76,13 +78,15 @@ def form_page(slug: str) -> EventPage:
     the form. No places: the service counts them under the event's lock, and a form sent
     back with errors counts them then (`seats_left` None until then)."""
     event = programme.public_event(slug)
-    return _with_form(EventPage(
-        event=event,
-        agenda=public_agenda(event),
-        closed_reason=registration.registration_closed_reason(event),
-        seats_left=None,
-        can_manage=False,
-    ))  # fmt: skip
+    return _with_form(
+        EventPage(
+            event=event,
+            agenda=public_agenda(event),
+            closed_reason=registration.registration_closed_reason(event),
+            seats_left=None,
+            can_manage=False,
+        )
+    )
 
 
 def _with_form(page: EventPage) -> EventPage:

@@ -26,7 +26,7 @@ from app.programme.models import Theme
 from app.registration.models import Participant
 
 # The one place that finds or creates a person by address, safe when two requests race.
-from app.registration.services import participant_by_email
+from app.registration.participants import participant_by_email
 from app.tokens import token_hash
 
 # A confirmation link confirms each consent asked with one Meedoen: their tokens joined by ".",

@@ -123,6 +123,9 @@ def _cacheable(query_args: dict[str, str]) -> bool:
     )
 
 
+_CONDITIONAL = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
+
+
 def serve(stamp: Callable[[], str | None], render: Callable, query_args: dict[str, str] | None = None):  # fmt: skip
     """The page `render()` makes, from the cache while `stamp()` is unchanged. `stamp()`
     returns None for a page not to cache; `query_args`: the arguments the page reads, each
@@ -150,9 +153,6 @@ def serve(stamp: Callable[[], str | None], render: Callable, query_args: dict[st
         if _CONDITIONAL.intersection(request.environ):  # else there is nothing to answer 304 to
             response.make_conditional(request)
     return response
-
-
-_CONDITIONAL = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
 
 
 def _stored(key: str):

@@ -16,8 +16,10 @@ import re
 import threading
 from datetime import datetime
 
+import psycopg
 import sqlalchemy as sa
 from flask import current_app
+from psycopg import pq
 
 from app.extensions import db
 from app.pages.models import SITE
@@ -30,17 +32,17 @@ _MOMENTS = ("registration_opens_at", "registration_closes_at", "starts_at", "end
 _PASSED = " + ".join(f"CASE WHEN {name} < :now THEN 1 ELSE 0 END" for name in _MOMENTS)
 _SITE = f"(SELECT version FROM page_versions WHERE scope = '{SITE}')"
 _EVENT_STAMP = f"SELECT id, status, page_version, {_PASSED}, {_SITE} FROM events WHERE slug = :slug"
-EVENT, LISTING = "ka_page_stamp_event", "ka_page_stamp_listing"
 _LISTING_STAMP = (
     f"SELECT COALESCE(SUM(page_version), 0), COALESCE(SUM({_PASSED}), 0), {_SITE} FROM events"
 )
+EVENT, LISTING = "ka_page_stamp_event", "ka_page_stamp_listing"  # also their prepared names
 
 _reader_lock = threading.Lock()
 
 
 class _Reader:
     """The stamps' own engine (autocommit, no ping before each use), and the two statements
-    in its driver's parameter style. SQLite: no round trip to save."""
+    in its driver's parameter style: SQLite, and PostgreSQL through any other driver."""
 
     def __init__(self, url) -> None:
         self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
@@ -74,21 +76,19 @@ class _Reader:
 
 
 class _PostgresReader:
-    """PostgreSQL: each statement prepared once per connection and run through libpq itself
-    (psycopg's `pq` layer). A cached page's one query then costs this process half the CPU
-    of a cursor's execute, and a third of one through a pool; the values come back as text,
-    which is all a stamp is. Connections are kept in a queue, one per thread at a time."""
+    """PostgreSQL through psycopg: each statement prepared once per connection and run through
+    libpq itself (psycopg's `pq` layer). A cached page's one query then costs this process half
+    the CPU of a cursor's execute, and a third of one through a pool; the values come back as
+    text, which is all a stamp is. Connections are kept in a queue, one per thread at a time."""
 
     def __init__(self, url: sa.URL) -> None:
-        import psycopg
-
-        self.psycopg = psycopg
         self.conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.idle: queue.SimpleQueue = queue.SimpleQueue()
         self.statements = dict(_numbered(EVENT, _EVENT_STAMP), **_numbered(LISTING, _LISTING_STAMP))
 
     def row(self, statement: str, values: dict) -> tuple | None:
-        pq = self.psycopg.pq
+        if values["now"].tzinfo is None:  # PostgreSQL would read it in its own time zone
+            raise ValueError("a stamp's moment must carry its time zone")
         _sql, names = self.statements[statement]
         values = {**values, "now": values["now"].isoformat()}
         params = [values[name].encode() for name in names]
@@ -97,8 +97,11 @@ class _PostgresReader:
             try:
                 result = connection.pgconn.exec_prepared(statement.encode(), params)
                 failure = None if result.status == pq.ExecStatus.TUPLES_OK else result.error_message
-            except self.psycopg.OperationalError as error:  # libpq gave no result at all
+            except psycopg.OperationalError as error:  # libpq gave no result at all
                 failure = str(error).encode()
+            except BaseException:
+                connection.close()
+                raise
             if failure is None:
                 self.idle.put(connection)
                 if result.ntuples == 0:
@@ -107,25 +110,30 @@ class _PostgresReader:
                     None if value is None else value.decode()
                     for value in (result.get_value(0, column) for column in range(result.nfields))
                 )
-            # A connection the database dropped (a restart), or one that lost its prepared
-            # statements (a pooler that reset it): thrown away; the next one is new.
+            # A database restart (or a pooler that reset its connections and their prepared
+            # statements) leaves every kept connection useless: all are thrown away and the
+            # second try is on a new one.
             connection.close()
+            self.close()
             if attempt == 2:
                 message = failure.decode(errors="replace")
-                raise self.psycopg.OperationalError(f"page stamp: {message}")
+                raise psycopg.OperationalError(f"page stamp: {message}")
         raise AssertionError("unreachable")
 
-    def _connection(self):
+    def _connection(self) -> psycopg.Connection:
         try:
             return self.idle.get_nowait()
         except queue.Empty:
             pass
-        connection = self.psycopg.connect(self.conninfo, autocommit=True)
-        for name, (sql, _names) in self.statements.items():
-            prepared = connection.pgconn.prepare(name.encode(), sql)
-            if prepared.status != self.psycopg.pq.ExecStatus.COMMAND_OK:
-                connection.close()
-                raise self.psycopg.OperationalError(prepared.error_message.decode())
+        connection = psycopg.connect(self.conninfo, autocommit=True)
+        try:
+            for name, (sql, _names) in self.statements.items():
+                prepared = connection.pgconn.prepare(name.encode(), sql)
+                if prepared.status != pq.ExecStatus.COMMAND_OK:
+                    raise psycopg.OperationalError(prepared.error_message.decode())
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def close(self) -> None:

@@ -14,8 +14,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.errors import DomainError, NotFoundHere, StateConflict
@@ -25,7 +23,8 @@ from app.privacy import audit
 from app.programme import lifecycle
 from app.programme.models import Event
 from app.registration import consents, notifications
-from app.registration.models import Participant, Registration, RegistrationStatus
+from app.registration.models import Registration, RegistrationStatus
+from app.registration.participants import participant_and_whether_new
 from app.timezones import format_moment, utcnow
 from app.waiting_list import WaitingList
 
@@ -169,34 +168,6 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
 # --- registering ---------------------------------------------------------------------------
 
 
-def participant_by_email(email: str, name: str) -> Participant:
-    """The person with this address; created with `name` if new. An existing person's name is
-    never changed here: anyone can type anyone's address into the form."""
-    return _participant(email, name)[0]
-
-
-def _participant(email: str, name: str) -> tuple[Participant, bool]:
-    """The person, and whether they were created just now (then no registration of theirs
-    can exist yet)."""
-    email = email.strip().lower()
-    participant = db.session.scalar(sa.select(Participant).where(Participant.email == email))
-    if participant is not None:
-        return participant, False
-    # Two registrations (for two events) may create the same person at once: the insert that
-    # finds the other's row does nothing and the other's is read — one statement, where a
-    # savepoint around a plain insert took three.
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Participant)
-    created = db.session.scalar(
-        insert.values(email=email, name=name)
-        .on_conflict_do_nothing(index_elements=[Participant.email])
-        .returning(Participant)
-    )
-    if created is not None:
-        return created, True
-    return db.session.scalars(sa.select(Participant).where(Participant.email == email)).one(), False
-
-
 def _copy_details(registration: Registration, details: RegistrationDetails) -> None:
     """What the form says about this registration (the e-mail address is the person)."""
     registration.name = details.name.strip()
@@ -247,7 +218,7 @@ def register(
         if reason is not None:
             raise RegistrationClosed(reason)
 
-    participant, new_person = _participant(details.email, details.name.strip())
+    participant, new_person = participant_and_whether_new(details.email, details.name.strip())
     registration = None
     if not new_person:
         registration = db.session.scalar(

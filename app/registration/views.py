@@ -94,9 +94,13 @@ def register(slug: str):
 
 def _form_again(page):
     """The form with what was typed and why it was refused, and the places as they are now."""
-    return render_template("registration/register.html", event=page.event,
-                           seats_left=services.seats_left(page.event), form=page.form,
-                           extra_fields=page.extra_fields), 400  # fmt: skip
+    return render_template(
+        "registration/register.html",
+        event=page.event,
+        seats_left=services.seats_left(page.event),
+        form=page.form,
+        extra_fields=page.extra_fields,
+    ), 400
 
 
 def _receipt(page, email: str, chosen: list[int], position: int | None) -> dict:

@@ -254,6 +254,25 @@ def test_an_organiser_never_sees_a_cached_page(app, client, auth, make_user, eve
     assert "Uitloggen" in page(client, "/")
 
 
+def test_an_organiser_known_by_the_remember_cookie_alone_never_sees_a_cached_page(
+    client, make_user, event_url
+):
+    """The cache's quick test for a visitor (no user in the session, no remember cookie)
+    sends this one on to Flask-Login."""
+    from tests.conftest import PASSWORD
+
+    owner = make_user()
+    _event, url = event_url(owner=owner, capacity=40)
+    cached(client, url)
+    client.post("/beheer/inloggen", data={"email": owner.email, "password": PASSWORD,
+                                          "remember": "y"})  # fmt: skip
+    assert client.get_cookie("remember_token") is not None
+    client.delete_cookie("session")
+    response = client.get(url)
+    assert "X-Page-Cache" not in response.headers
+    assert "Bewerken" in response.get_data(as_text=True)
+
+
 def test_a_draft_is_never_cached(client, auth, make_user, event_url):
     owner = make_user()
     event, url = event_url(owner=owner, status="draft")

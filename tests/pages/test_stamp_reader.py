@@ -1,7 +1,9 @@
 """The stamp's own connections to PostgreSQL (through libpq, app/pages/stamps.py): the same
-stamps as through SQLAlchemy, and a database that drops them costs no visitor an error."""
+stamps as through SQLAlchemy, and a database that drops them or their prepared statements
+costs no visitor an error."""
 
 import queue
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -11,9 +13,15 @@ from app.pages import stamps
 
 
 @pytest.fixture
-def postgres(app):
-    if db.engine.url.get_backend_name() != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite is read through SQLAlchemy")
+def reader(app):
+    url = db.engine.url
+    if (url.get_backend_name(), url.get_driver_name()) != ("postgresql", "psycopg"):
+        pytest.skip("PostgreSQL through psycopg only: the rest is read through SQLAlchemy")
+    reader = stamps._reader()
+    kept = [reader._connection() for _ in range(2)]  # as two threads leave them
+    for connection in kept:
+        reader.idle.put(connection)
+    return reader
 
 
 def held(reader) -> list:
@@ -28,9 +36,10 @@ def held(reader) -> list:
     return connections
 
 
-def test_the_stamps_are_those_read_through_sqlalchemy(postgres, app, make_event):
+def test_the_stamps_are_those_read_through_sqlalchemy(reader, app, make_event):
     event = make_event()
     through_libpq = (stamps.event_stamp(event.slug), stamps.listing_stamp())
+    stamps.dispose()
     app.extensions["page_cache.reader"] = stamps._Reader(db.engine.url)
     try:
         assert (stamps.event_stamp(event.slug), stamps.listing_stamp()) == through_libpq
@@ -39,27 +48,34 @@ def test_the_stamps_are_those_read_through_sqlalchemy(postgres, app, make_event)
     assert stamps.event_stamp("bestaat-niet") is None
 
 
-def test_a_connection_the_database_dropped_is_replaced(postgres, app, make_event):
+def test_connections_the_database_dropped_are_all_replaced(reader, make_event):
     event = make_event()
     before = stamps.event_stamp(event.slug)
-    reader = stamps._reader()
     pids = [connection.pgconn.backend_pid for connection in held(reader)]
-    assert pids
+    assert len(pids) == 2
     db.session.execute(sa.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid"),
                        {"pids": pids})  # fmt: skip
     db.session.commit()
-    assert stamps.event_stamp(event.slug) == before
+    assert stamps.event_stamp(event.slug) == before  # both dead: the second try is on a new one
     assert stamps.listing_stamp().startswith("p")
-    assert {c.pgconn.backend_pid for c in held(reader)}.isdisjoint(pids)
+    now_held = {connection.pgconn.backend_pid for connection in held(reader)}
+    assert now_held and now_held.isdisjoint(pids)
 
 
-def test_a_connection_that_lost_its_prepared_statements_is_replaced(postgres, app, make_event):
-    """As after a pooler reset the server connection (DISCARD ALL) between two requests."""
+def test_connections_that_lost_their_prepared_statements_are_replaced(reader, make_event):
+    """As after a pooler reset its server connections (DISCARD ALL) between two requests."""
     event = make_event()
     before = stamps.event_stamp(event.slug)
-    reader = stamps._reader()
-    connections = held(reader)
-    for connection in connections:
+    old = held(reader)
+    assert old
+    for connection in old:
         connection.pgconn.exec_(b"DEALLOCATE ALL")
     assert stamps.event_stamp(event.slug) == before
-    assert all(connection.closed for connection in connections[:1])
+    assert all(connection.closed for connection in old)
+    assert held(reader)
+
+
+def test_a_moment_without_its_time_zone_is_refused(reader, make_event):
+    event = make_event()
+    with pytest.raises(ValueError):
+        stamps.event_stamp(event.slug, now=datetime(2026, 11, 26, 10, 0))

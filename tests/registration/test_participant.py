@@ -8,35 +8,46 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
 from app.extensions import db
-from app.registration import services
+from app.registration import participants
 from app.registration.models import Participant
 
 
 def test_a_new_person_is_created_once_and_found_after(app):
-    first, created = services._participant(" Anna@Example.org ", "Anna")
+    first, created = participants.participant_and_whether_new(" Anna@Example.org ", "Anna")
     assert created and first.email == "anna@example.org" and first.name == "Anna"
     db.session.commit()
-    again, created = services._participant("anna@example.org", "Iemand anders")
+    again, created = participants.participant_and_whether_new("anna@example.org", "Iemand anders")
     assert (again.id, again.name, created) == (first.id, "Anna", False)
 
 
 def test_two_transactions_creating_one_person_at_once_share_the_row(app):
-    inserted, results, statements = threading.Event(), {}, []
+    """The second looks before the first commits (finds nobody), then inserts: its insert
+    waits for the first transaction, finds the row and reads it."""
+    inserted, inserting, results, statements = threading.Event(), threading.Event(), {}, []
 
     def first() -> None:
         with app.app_context():
-            results["first"] = services._participant("bram@example.org", "Bram")[1]
+            results["first"] = participants.participant_and_whether_new("bram@example.org", "Bram")[
+                1
+            ]
             inserted.set()
-            time.sleep(0.5)  # the other is now waiting for this transaction
+            inserting.wait(10)
+            time.sleep(0.3)  # the other's insert has been sent and waits for this commit
             db.session.commit()
 
     def second() -> None:
         inserted.wait(10)
         with app.app_context():
-            connection = db.session.connection()
-            sa_event.listen(connection, "before_cursor_execute",
-                            lambda *args: statements.append(args[2]))  # fmt: skip
-            participant, created = services._participant("bram@example.org", "Bram B.")
+
+            def seen(_conn, _cursor, statement, *args) -> None:
+                statements.append(statement)
+                if statement.startswith("INSERT"):
+                    inserting.set()
+
+            sa_event.listen(db.session.connection(), "before_cursor_execute", seen)
+            participant, created = participants.participant_and_whether_new(
+                "bram@example.org", "Bram B."
+            )
             results["second"] = (participant.id, participant.name, created)
             db.session.commit()
 
@@ -47,6 +58,4 @@ def test_two_transactions_creating_one_person_at_once_share_the_row(app):
         thread.join(30)
     row = db.session.scalars(sa.select(Participant)).one()
     assert results == {"first": True, "second": (row.id, "Bram", False)}
-    if db.engine.dialect.name == "postgresql":
-        # It looked before the first committed, so its insert met the first's row.
-        assert any("ON CONFLICT" in statement for statement in statements), statements
+    assert any("ON CONFLICT" in statement for statement in statements), statements
