@@ -8,7 +8,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
-PYTEST_ARGS ?=
+# The suite in parallel processes (pytest-xdist), each test file whole in one of them: a file's
+# tests share its Redis database and fixtures. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile
 # make run: the port it serves on (BASE_URL, the links in mail, follows it) and the mail viewer
 # (1: no mail is sent, every message is shown at /dev/mail; 0: mail goes to MAIL_SERVER).
 PORT ?= 5000

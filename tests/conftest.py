@@ -44,11 +44,28 @@ pytest_plugins = ["tests.browser.fixtures"]
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker_id):
+    """SQLite in a temporary folder, or TEST_DATABASE_URL; with `make test`'s parallel
+    workers (pytest-xdist) each has a database of its own, made next to the given one (same
+    server, its name plus the worker's) and dropped afterwards."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    if worker_id == "master":
+        yield url
+        return
+    given = sa.make_url(url)
+    own = given.set(database=f"{given.database}_{worker_id}")
+    server = sa.create_engine(given, isolation_level="AUTOCOMMIT")
+    statement = "DROP DATABASE IF EXISTS {} WITH (FORCE)"
+    with server.connect() as connection:
+        connection.execute(sa.text(statement.format(own.database)))
+        connection.execute(sa.text(f"CREATE DATABASE {own.database}"))
+    yield own.render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.execute(sa.text(statement.format(own.database)))
+    server.dispose()
 
 
 def free_port() -> int:

@@ -26,7 +26,9 @@ from tests.browser.fixtures import AXE_SCRIPT, WCAG_AA
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 390, 1280)
-AXE_WIDTHS = (320, 390, 1280)
+# axe at the narrowest and the widest: 390 px shares every breakpoint with 320 px but the two
+# smallest (22 and 23 rem), which only tighten spacing; the reflow measure runs at all three.
+AXE_WIDTHS = (320, 1280)
 ARTEFACTS = Path("/tmp/kennisagenda-artefacts")
 THEMADAG = "themadag-generaties-in-de-wijk"
 # Long enough to break any layout that does not wrap addresses.
