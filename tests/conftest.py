@@ -43,6 +43,12 @@ PASSWORD = "een-lang-wachtwoord"
 pytest_plugins = ["tests.browser.fixtures"]
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """The long sweeps (every route, every page at three widths) first: with the suite in two
+    processes, neither is then left running one of them alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("sweep") is None)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, worker_id):
     """SQLite in a temporary folder, or TEST_DATABASE_URL; with `make test`'s parallel

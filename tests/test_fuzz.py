@@ -35,7 +35,7 @@ from tests.conftest import PASSWORD
 
 # A drawn form can be tens of kB; Hypothesis warns that printing it is expensive. That is no
 # defect of the app, and warnings are errors in this suite.
-pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+pytestmark = [pytest.mark.filterwarnings("ignore:Generating overly large repr"), pytest.mark.sweep]
 
 # Examples per route: the whole file stays under a minute on SQLite on two cores.
 FORM_EXAMPLES = 15

@@ -10,6 +10,8 @@ from app.agenda import speakers
 from app.extensions import db
 from app.registration.tokens import issue_manage_token
 
+pytestmark = pytest.mark.sweep  # long: run first (tests/conftest.py)
+
 JUNK = ["0", "999999", "-1", "abc", "%00", "a" * 300, "'; drop table events;--"]
 QUERIES = ["", "?pagina=abc", "?pagina=-5", "?thema=%ff", "?soort=x&status=zzz&zoek=" + "x" * 500]
 

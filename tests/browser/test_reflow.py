@@ -23,7 +23,7 @@ from app.registration.services import RegistrationDetails
 from app.registration.tokens import issue_manage_token
 from tests.browser.fixtures import AXE_SCRIPT, WCAG_AA
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sweep]
 
 WIDTHS = (320, 390, 1280)
 # axe at the narrowest and the widest: 390 px shares every breakpoint with 320 px but the two

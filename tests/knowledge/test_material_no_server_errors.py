@@ -13,6 +13,8 @@ from app.registration.tokens import issue_manage_token
 from tests.knowledge import material_world
 from tests.knowledge.material_world import EXE, PDF
 
+pytestmark = pytest.mark.sweep  # long: run first (tests/conftest.py)
+
 past_evening, add_material = material_world.past_evening, material_world.add_material  # fixtures
 
 JUNK = ["0", "999999", "99999999999999999999", "-1", "abc", "%00", "%ff", "a" * 300,

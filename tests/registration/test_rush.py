@@ -10,6 +10,8 @@ from app.extensions import db
 from app.registration.models import Registration
 from bench.rush import Visitor, rush
 
+pytestmark = pytest.mark.sweep  # long: run first (tests/conftest.py)
+
 
 @pytest.fixture
 def server(real_server):
