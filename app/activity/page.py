@@ -59,15 +59,8 @@ class EventPage:
 def event_page(slug: str, viewer=None) -> EventPage:
     """The event as `viewer` may see it (drafts only for its organisers)."""
     event = programme.public_event(slug, viewer=viewer)
-    page = _with_form(
-        EventPage(
-            event=event,
-            agenda=public_agenda(event),
-            closed_reason=registration.registration_closed_reason(event),
-            seats_left=registration.seats_left(event),
-            can_manage=bool(viewer) and programme.can_manage(viewer, event),
-        )
-    )
+    can_manage = bool(viewer) and programme.can_manage(viewer, event)
+    page = _page(event, registration.seats_left(event), can_manage)
     page.availability = summary.availability(event, page.seats_left)
     page.materials = knowledge.event_page_materials(event)
     return page
@@ -77,21 +70,15 @@ def form_page(slug: str) -> EventPage:
     """What a posted registration form needs: the event, its agenda (the form's rondes) and
     the form. No places: the service counts them under the event's lock, and a form sent
     back with errors counts them then (`seats_left` None until then)."""
-    event = programme.public_event(slug)
-    return _with_form(
-        EventPage(
-            event=event,
-            agenda=public_agenda(event),
-            closed_reason=registration.registration_closed_reason(event),
-            seats_left=None,
-            can_manage=False,
-        )
-    )
+    return _page(programme.public_event(slug), seats_left=None, can_manage=False)
 
 
-def _with_form(page: EventPage) -> EventPage:
+def _page(event: Event, seats_left: int | None, can_manage: bool) -> EventPage:
+    page = EventPage(event=event, agenda=public_agenda(event), seats_left=seats_left,
+                     closed_reason=registration.registration_closed_reason(event),
+                     can_manage=can_manage)  # fmt: skip
     if page.closed_reason is None:
-        parts = registration_form_with_workshops(page.event, page.agenda)
+        parts = registration_form_with_workshops(event, page.agenda)
         page.form, page.questions, page.extra_fields = parts.form, parts.questions, parts.fields
     return page
 

@@ -195,11 +195,9 @@ def _render_with_slots(render: Callable):
 def _parts(body: str) -> tuple:
     """The page as UTF-8 pieces between its slots, and the slots' names in their places: put
     together per request without searching or encoding the whole page again."""
-    pieces = re.split(f"({re.escape(_slot('csrf'))}|<!--{re.escape(_slot('flashes'))}-->)", body)
-    return tuple(
-        piece.encode() if n % 2 == 0 else ("csrf" if "csrf" in piece else "flashes")
-        for n, piece in enumerate(pieces)
-    )
+    slots = {_slot("csrf"): "csrf", f"<!--{_slot('flashes')}-->": "flashes"}
+    pieces = re.split(f"({'|'.join(map(re.escape, slots))})", body)
+    return tuple(piece.encode() if n % 2 == 0 else slots[piece] for n, piece in enumerate(pieces))
 
 
 def _filled_response(rendered, state: str, parts: tuple | None = None):

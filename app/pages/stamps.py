@@ -162,15 +162,15 @@ def _reader() -> _Reader | _PostgresReader:
     if reader is None:
         with _reader_lock:
             if "page_cache.reader" not in app.extensions:
-                url = db.engine.url
-                postgres = (
-                    url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg"
-                )
-                app.extensions["page_cache.reader"] = (_PostgresReader if postgres else _Reader)(
-                    url
-                )
+                app.extensions["page_cache.reader"] = _reader_for(db.engine.url)
             reader = app.extensions["page_cache.reader"]
     return reader
+
+
+def _reader_for(url: sa.URL) -> _Reader | _PostgresReader:
+    if (url.get_backend_name(), url.get_driver_name()) == ("postgresql", "psycopg"):
+        return _PostgresReader(url)
+    return _Reader(url)
 
 
 def dispose() -> None:

@@ -21,7 +21,8 @@ def participant_and_whether_new(email: str, name: str) -> tuple[Participant, boo
     """The person, and whether they were created just now (then no registration of theirs
     can exist yet)."""
     email = email.strip().lower()
-    participant = db.session.scalar(sa.select(Participant).where(Participant.email == email))
+    by_address = sa.select(Participant).where(Participant.email == email)
+    participant = db.session.scalar(by_address)
     if participant is not None:
         return participant, False
     # Two registrations (for two events) may create the same person at once: the insert that
@@ -36,4 +37,4 @@ def participant_and_whether_new(email: str, name: str) -> tuple[Participant, boo
     )
     if created is not None:
         return created, True
-    return db.session.scalars(sa.select(Participant).where(Participant.email == email)).one(), False
+    return db.session.scalars(by_address).one(), False
