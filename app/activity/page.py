@@ -60,7 +60,7 @@ def event_page(slug: str, viewer=None) -> EventPage:
     """The event as `viewer` may see it (drafts only for its organisers)."""
     event = programme.public_event(slug, viewer=viewer)
     can_manage = bool(viewer) and programme.can_manage(viewer, event)
-    page = _page(event, registration.seats_left(event), can_manage)
+    page = _page(event, public_agenda(event), registration.seats_left(event), can_manage)
     page.availability = summary.availability(event, page.seats_left)
     page.materials = knowledge.event_page_materials(event)
     return page
@@ -69,12 +69,14 @@ def event_page(slug: str, viewer=None) -> EventPage:
 def form_page(slug: str) -> EventPage:
     """What a posted registration form needs: the event, its agenda (the form's rondes) and
     the form. No places: the service counts them under the event's lock, and a form sent
-    back with errors counts them then (`seats_left` None until then)."""
-    return _page(programme.public_event(slug), seats_left=None, can_manage=False)
+    back with errors counts them then (`seats_left` None until then); no agenda changes."""
+    event = programme.public_event(slug)
+    return _page(event, public_agenda(event, with_changes=False), seats_left=None,
+                 can_manage=False)  # fmt: skip
 
 
-def _page(event: Event, seats_left: int | None, can_manage: bool) -> EventPage:
-    page = EventPage(event=event, agenda=public_agenda(event), seats_left=seats_left,
+def _page(event: Event, agenda: PublicAgenda, seats_left: int | None, can_manage: bool) -> EventPage:  # fmt: skip
+    page = EventPage(event=event, agenda=agenda, seats_left=seats_left,
                      closed_reason=registration.registration_closed_reason(event),
                      can_manage=can_manage)  # fmt: skip
     if page.closed_reason is None:

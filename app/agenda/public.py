@@ -48,10 +48,10 @@ class PublicAgenda:
             self.speakers = sorted(seen.values(), key=lambda s: s.name)
 
 
-def public_agenda(event: Event) -> PublicAgenda:
+def public_agenda(event: Event, *, with_changes: bool = True) -> PublicAgenda:
     """Built from a few queries (sessions with rooms and speakers, choice counts, changes,
-    releases with their lines),
-    whatever the number of sessions."""
+    releases with their lines), whatever the number of sessions. `with_changes=False`: for a
+    posted form, which shows no changes (one query less per registration)."""
     sessions = event_sessions(event)
     scheduled = [s for s in sessions if not s.is_cancelled]
     rondes = rules.rondes(scheduled)
@@ -65,7 +65,7 @@ def public_agenda(event: Event) -> PublicAgenda:
                 items.append(("ronde", number, ronde))
         else:
             items.append(("session", session))
-    changes, releases = _changes_and_releases(event) if sessions else ([], [])
+    changes, releases = _changes_and_releases(event) if sessions and with_changes else ([], [])
     return PublicAgenda(items, rondes, workshop_counts(event) if rondes else {}, changes,
                         [s for s in sessions if s.is_cancelled], releases)  # fmt: skip
 

@@ -21,13 +21,9 @@ def participant_and_whether_new(email: str, name: str) -> tuple[Participant, boo
     """The person, and whether they were created just now (then no registration of theirs
     can exist yet)."""
     email = email.strip().lower()
-    by_address = sa.select(Participant).where(Participant.email == email)
-    participant = db.session.scalar(by_address)
-    if participant is not None:
-        return participant, False
-    # Two registrations (for two events) may create the same person at once: the insert that
-    # finds the other's row does nothing and the other's is read — one statement, where a
-    # savepoint around a plain insert took three.
+    # Insert first: under a rush nearly everyone is new, and a new person is then one
+    # statement. The insert that finds a row (someone known, or a person two registrations
+    # create at once) does nothing, and that row is read.
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Participant)
     created = db.session.scalar(
@@ -37,4 +33,4 @@ def participant_and_whether_new(email: str, name: str) -> tuple[Participant, boo
     )
     if created is not None:
         return created, True
-    return db.session.scalars(by_address).one(), False
+    return db.session.scalars(sa.select(Participant).where(Participant.email == email)).one(), False

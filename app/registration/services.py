@@ -232,11 +232,10 @@ def register(
         return RegistrationOutcome(registration, already_registered=True)
 
     # Count before the new row exists, so the count is of the others.
-    left = seats_left(event)
-    has_place = (left is None or left > 0) and WAITLIST.first(event.id) is None
+    left, position = _newcomer(event)
+    has_place = position is None
     if at_desk and not (left is None or left > 0):
         raise NoPlaceLeft(_l("Er is geen plaats meer vrij."))
-    position = None if has_place else WAITLIST.last(event.id) + 1
     if registration is None:
         registration = Registration(event=event, participant=participant)
         db.session.add(registration)
@@ -273,10 +272,23 @@ def update_details(registration: Registration, details: RegistrationDetails) -> 
 def newcomer_position(event: Event) -> int | None:
     """What a new registration gets now (the rule `register` applies): None for a place,
     else its place at the end of the waiting list."""
-    left = seats_left(event)
-    if (left is None or left > 0) and WAITLIST.first(event.id) is None:
-        return None
-    return WAITLIST.last(event.id) + 1
+    return _newcomer(event)[1]
+
+
+def _newcomer(event: Event) -> tuple[int | None, int | None]:
+    """Places left (None: no limit) and what a newcomer gets: None for a place, else the
+    position after the last waiting — a place only while nobody waits for one. One query:
+    under a rush this runs under the event's lock for every registration."""
+    confirmed, last_waiting = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+            sa.func.max(Registration.waitlist_position),
+        ).where(Registration.event_id == event.id)
+    ).one()
+    left = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    if (left is None or left > 0) and last_waiting is None:
+        return left, None
+    return left, (last_waiting or 0) + 1
 
 
 def position_to_show(outcome: RegistrationOutcome) -> int | None:

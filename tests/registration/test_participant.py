@@ -21,8 +21,8 @@ def test_a_new_person_is_created_once_and_found_after(app):
 
 
 def test_two_transactions_creating_one_person_at_once_share_the_row(app):
-    """The second looks before the first commits (finds nobody), then inserts: its insert
-    waits for the first transaction, finds the row and reads it."""
+    """The second inserts while the first has inserted but not committed: its insert waits for
+    the first transaction, finds the row, does nothing, and the row is read."""
     inserted, inserting, results, statements = threading.Event(), threading.Event(), {}, []
 
     def first() -> None:

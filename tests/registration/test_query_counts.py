@@ -1,0 +1,62 @@
+"""A registration through the form costs a fixed, small number of SQL statements: under a rush
+every statement is paid once per person, most of them under the event's lock."""
+
+import pytest
+
+from app.extensions import db
+from app.registration.models import Registration, RegistrationStatus
+from tests.agenda.test_query_counts import counting_queries
+
+FORM = {"name": "Anna de Vries", "privacy": "y"}
+
+
+@pytest.fixture
+def app_config(base_config) -> dict:
+    # The outbox's run sends the mail (composed after the commit, outside the request).
+    return {**base_config, "MAIL_DELIVERY": "manual"}
+
+
+def _register(client, event, email: str) -> list[str]:
+    url = f"/activiteiten/{event.slug}/aanmelden"  # outside the count: it may reload `event`
+    with counting_queries() as statements:
+        response = client.post(url, data={**FORM, "email": email})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return statements
+
+
+def _lock_statements() -> int:
+    # PostgreSQL: SELECT … FOR UPDATE; SQLite: a no-op UPDATE for the write lock, then the SELECT.
+    return 2 if db.engine.dialect.name == "sqlite" else 1
+
+
+def test_a_registration_takes_nine_statements_for_a_place_and_for_the_waiting_list(
+    client, make_event
+):
+    """The form's event, agenda and questions; the lock; the person; one count of places and
+    the waiting list; the registration; the page's stamp; the mail's outbox row."""
+    event = make_event(kind="themadag", capacity=2, hours=6)
+    _register(client, event, "eerste@example.org")
+    with_place = _register(client, event, "anna@example.org")
+    waiting = _register(client, event, "bram@example.org")
+    assert len(with_place) == len(waiting) == 8 + _lock_statements(), (with_place, waiting)
+    statuses = sorted(r.status for r in Registration.query.filter_by(event_id=event.id))
+    assert statuses == [RegistrationStatus.CONFIRMED] * 2 + [RegistrationStatus.WAITLISTED]
+
+
+def test_someone_known_takes_two_statements_more(client, make_event):
+    """Their insert finds them, they are read, and the event is searched for a registration
+    of theirs (none)."""
+    first, second = make_event(), make_event()
+    _register(client, first, "anna@example.org")
+    assert len(_register(client, second, "anna@example.org")) == 10 + _lock_statements()
+
+
+def test_the_posted_form_does_not_read_the_agendas_changes(client, make_event):
+    """The form's page needs the rondes, not the changes the event page lists."""
+    from tests.agenda.test_query_counts import build
+
+    event = make_event(kind="themadag", hours=8)
+    build(event, 20)
+    statements = _register(client, event, "anna@example.org")
+    assert any("FROM sessions" in s for s in statements), statements
+    assert not any("agenda_changes" in s for s in statements), statements
