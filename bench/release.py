@@ -1,5 +1,5 @@
-"""Benchmark: publishing a release of a themadag's agenda to 300 registrants, against queueing
-the same mails alone.
+"""Benchmark: publishing a release of a themadag's agenda to 300 registrants, against the same
+mails alone.
 
     python -m bench.release                 # SQLite in a temporary file, 5 rounds
     python -m bench.release --postgres URL  # an empty PostgreSQL database
@@ -8,12 +8,16 @@ the same mails alone.
 A themadag of 40 sessions (8 rondes of 4 workshops, plenary sessions between) with 300
 registrants, each with a workshop in every ronde. Each round moves five sessions in the working
 copy (a plenary session: everyone is told) and then times
-(a) `releases.publish`: the summary, the conflict check, applying through the agenda services,
-    the capacity rule, and one mail (with the calendar invitation) per affected registrant, all
-    under the event's lock — the time registrations for this event wait;
-(b) the yardstick: `notifications.agenda_changed` for the same registrants with the same lines,
-    queued alone in one transaction — the mail work no release can avoid.
-Goal: (a) within 1.5x of (b)."""
+(a) `releases.publish` and its commit: the summary, the conflict check, applying through the
+    agenda services, the capacity rule, and one outbox row per affected registrant, all under
+    the event's lock — the time registrations for this event wait;
+(b) composing those rows after the commit (text, HTML, the calendar invitation, links), as
+    the sender does before sending — outside the lock;
+(c) the yardstick: `notifications.agenda_changed` for the same registrants with the same lines,
+    queued alone in one transaction and composed the same way — the mail work no release can
+    avoid.
+Goal: (a) + (b) within 1.5x of (c). Before the mails were composed after the commit, all of
+it was (a)."""
 
 from __future__ import annotations
 
@@ -95,7 +99,8 @@ def edit(app, event_id: int, step: int) -> None:
         db.session.commit()
 
 
-def timed_release(app, event_id: int, profile: cProfile.Profile | None) -> tuple[float, int]:
+def timed_release(app, event_id: int, profile: cProfile.Profile | None) -> tuple[float, float, int]:
+    """(a) and (b): seconds under the lock, seconds composing after, people told."""
     from app.agenda import releases
     from app.extensions import db
     from app.programme.models import Event
@@ -107,13 +112,36 @@ def timed_release(app, event_id: int, profile: cProfile.Profile | None) -> tuple
             profile.enable()
         release = releases.publish(event)
         db.session.commit()
+        held = time.perf_counter() - began
+        composing = _compose_waiting(app)
         if profile:
             profile.disable()
-        return time.perf_counter() - began, release.mailed
+        return held, composing, release.mailed
+
+
+def _compose_waiting(app) -> float:
+    """Compose every release mail still without its text, one at a time as the sender does."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.mail import composing
+    from app.mail.models import OutboxMessage
+
+    with app.app_context():
+        ids = db.session.scalars(
+            sa.select(OutboxMessage.id).where(
+                OutboxMessage.composer != "", OutboxMessage.kind == "agenda_changed"
+            )
+        ).all()
+        began = time.perf_counter()
+        for message_id in ids:
+            composing.compose(message_id)  # in its own app context and session, as the sender
+        return time.perf_counter() - began
 
 
 def timed_mails(app, event_id: int) -> float:
-    """The same mails for the same people, with the last release's lines, and nothing else."""
+    """(c) The same mails for the same people, with the last release's lines, and nothing
+    else: queued in one transaction, then composed."""
     import sqlalchemy as sa
 
     from app.agenda.models import AgendaChange, AgendaRelease
@@ -132,7 +160,8 @@ def timed_mails(app, event_id: int) -> float:
         for registration in people:
             agenda_changed(registration, lines)
         db.session.commit()
-        return time.perf_counter() - began
+        queued = time.perf_counter() - began
+    return queued + _compose_waiting(app)
 
 
 def main() -> None:
@@ -144,19 +173,23 @@ def main() -> None:
     app = make_app(args.postgres)
     event_id = build(app)
     profile = cProfile.Profile() if args.profile else None
-    published, bare, mailed = [], [], 0
+    held, composed, bare, mailed = [], [], [], 0
     for step in range(args.runs):
         edit(app, event_id, step)
-        seconds, mailed = timed_release(app, event_id, profile)
-        published.append(seconds)
+        locked, after, mailed = timed_release(app, event_id, profile)
+        held.append(locked)
+        composed.append(after)
         bare.append(timed_mails(app, event_id))
-    a, b = statistics.median(published), statistics.median(bare)
+    a, b, c = statistics.median(held), statistics.median(composed), statistics.median(bare)
     print(f"release of 5 moved plenary sessions, {mailed} registrants told, median of {args.runs}:")
+    print(f"  (a) releases.publish, committed  {a * 1000:8.0f} ms   under the event's lock "
+          f"({a / mailed * 1000:.2f} ms per person)")  # fmt: skip
+    print(f"  (b) its mails composed after     {b * 1000:8.0f} ms   outside the lock")
+    print(f"  (c) the same mails alone         {c * 1000:8.0f} ms   queued and composed")
+    ratio = (a + b) / c
     print(
-        f"  (a) releases.publish        {a * 1000:8.0f} ms   ({a / mailed * 1000:.1f} ms per person)"
+        f"  ratio (a+b)/c {ratio:.2f}  (goal ≤ {GOAL})  {'ok' if ratio <= GOAL else 'ABOVE GOAL'}"
     )
-    print(f"  (b) the same mails alone    {b * 1000:8.0f} ms")
-    print(f"  ratio a/b {a / b:.2f}  (goal ≤ {GOAL})  {'ok' if a / b <= GOAL else 'ABOVE GOAL'}")
     if profile:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
 

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.agenda.models import AgendaChange
+from app.extensions import db
+from app.mail.composing import composer
 from app.mail.services import MailContent
-from app.registration.notifications import facts, greeting, manage_action, queue_for
+from app.registration.models import Registration
+from app.registration.notifications import (
+    facts,
+    greeting,
+    manage_action,
+    queue_for,
+    rendered_for,
+)
 from app.text import sentence
 from app.timezones import format_clock, format_day, format_period, to_local
 
@@ -180,11 +191,37 @@ def change_text(change, language: str) -> str:
     return difference_text(change.what, change.before or {}, change.after or {}, language)
 
 
+RELEASED = "agenda.changed"  # the composer of a release's mail (below)
+
+
 def agenda_changed(
     registration, changes, note: str = "", placed=(), may_choose: bool = True
 ) -> None:
     """One mail for everything a release changed for this person: its lines, the release's
-    note, a workshop place it gave them, and what a cancelled workshop of theirs means."""
+    note, a workshop place it gave them, and what a cancelled workshop of theirs means.
+    Queued with the release and rendered after its commit (app/mail/composing.py): the
+    event's lock is not held while hundreds of mails and invitations render."""
+    queue_for(registration, "agenda_changed", None, composer=RELEASED, composer_input={
+        "changes": [change.id for change in changes], "note": note, "placed": list(placed),
+        "may_choose": may_choose,
+    })  # fmt: skip
+
+
+@composer(RELEASED)
+def _agenda_changed(message) -> dict | None:
+    registration = db.session.get(Registration, message.registration_id or 0)
+    if registration is None or not registration.is_confirmed or registration.event.is_cancelled:
+        return None  # cancelled meanwhile (or erased): that change's own mail says what is
+    given = message.composer_input or {}
+    found = db.session.scalars(sa.select(AgendaChange).where(AgendaChange.id.in_(given["changes"])))
+    by_id = {change.id: change for change in found}
+    changes = [by_id[i] for i in given["changes"] if i in by_id]
+    compose = _changes_mail(registration, changes, given.get("note", ""), given.get("placed", []),
+                            given.get("may_choose", True))  # fmt: skip
+    return rendered_for(registration, compose, calendar_method="REQUEST")
+
+
+def _changes_mail(registration, changes, note: str, placed, may_choose: bool):
     event = registration.event
     lost_workshop = may_choose and any(
         c.what == "cancelled" and c.before.get("kind") == "workshop" for c in changes
@@ -209,4 +246,4 @@ def agenda_changed(
             action=manage_action(registration),
         )  # fmt: skip
 
-    queue_for(registration, "agenda_changed", compose, calendar_method="REQUEST")
+    return compose

@@ -1,7 +1,8 @@
 """Messages composed after the commit of the change they report.
 
 A registration at a rush holds its event's lock from counting to commit; rendering its mail
-(text, HTML, an invitation) inside that window made everyone else wait for it. Such a
+(text, HTML, an invitation) inside that window made everyone else wait for it — as did a
+release's hundreds of mails (app/agenda/notifications.py). Such a
 message is queued as a row with no text yet and the name of its composer, in the same
 transaction as the decision: once that commits, the promise to mail is kept whatever happens
 next. The sender renders the row just before sending it (the first thing after the commit in
@@ -19,8 +20,9 @@ from flask import current_app
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
 
-# name -> composer(message): the message's fields to fill (subject, text_body, html_body and
-# any of calendar, calendar_method, qr_url, reply_to), or None when it no longer holds.
+# name -> composer(message): from the database and `message.composer_input`, the message's
+# fields to fill (subject, text_body, html_body and any of calendar, calendar_method, qr_url,
+# reply_to), or None when it no longer holds.
 Composer = Callable[[OutboxMessage], dict | None]
 COMPOSERS: dict[str, Composer] = {}
 
@@ -48,7 +50,7 @@ def compose(message_id: int) -> bool:
             else:
                 for name, value in fields.items():
                     setattr(message, name, value)
-            message.composer = ""
+            message.composer, message.composer_input = "", None
             db.session.commit()
             return fields is not None
         finally:

@@ -67,6 +67,9 @@ class OutboxMessage(db.Model):
     )
     # Who renders it after the commit (a name in app/mail/composing.py); "" once rendered.
     composer: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
+    # What that composer needs that the database will no longer say after the commit (which
+    # of a release's changes concern this person); None once rendered.
+    composer_input: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=OutboxStatus.PENDING)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

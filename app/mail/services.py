@@ -85,11 +85,12 @@ def queue_message(
     qr_url: str = "",
     group_message_id: int | None = None,
     composer: str = "",
+    composer_input: dict | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox, in the current transaction. `group_message_id`: the
     organiser's group message this mail is one of (its history counts the deliveries).
-    `composer`: rendered after the commit instead, by that composer (app/mail/composing.py);
-    the texts are then left empty here."""
+    `composer`: rendered after the commit instead, by that composer (app/mail/composing.py),
+    with `composer_input`; the texts are then left empty here."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"
     message = OutboxMessage(
         kind=kind,
@@ -107,6 +108,7 @@ def queue_message(
         unsubscribe_url=unsubscribe_url,
         qr_url=qr_url,
         composer=composer,
+        composer_input=composer_input,
         # Not email.utils.make_msgid: its randomness comes from `random`, which a seeded
         # generator (a test's, a library's) repeats within one clock tick.
         message_id=f"<{secrets.token_hex(16)}@{host}>",

@@ -9,6 +9,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.activity import services as activity
+from app.agenda import notifications as agenda_notifications
 from app.extensions import db
 from app.mail import composing
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -165,4 +166,4 @@ def test_registering_again_after_cancelling_sends_one_confirmation(app, make_eve
 
 
 def test_every_composer_named_is_registered(app):
-    assert set(composing.COMPOSERS) == {notifications.REGISTERED}
+    assert set(composing.COMPOSERS) == {notifications.REGISTERED, agenda_notifications.RELEASED}
