@@ -19,10 +19,12 @@ from app.registration import services as registration
 LATER = timedelta(minutes=30)
 
 
-@pytest.fixture
-def app_config(base_config):
+@pytest.fixture(autouse=True)
+def _mail_left_in_the_outbox(app):
     # Nothing is sent until `outbox send`: as if the process stopped right after the commit.
-    return {**base_config, "MAIL_DELIVERY": "manual"}
+    # (Set on the shared app, which the fixture restores afterwards: another configuration
+    # would build a new app for this module.)
+    app.config["MAIL_DELIVERY"] = "manual"
 
 
 def released_rows() -> list[OutboxMessage]:

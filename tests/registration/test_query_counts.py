@@ -10,10 +10,12 @@ from tests.agenda.test_query_counts import counting_queries
 FORM = {"name": "Anna de Vries", "privacy": "y"}
 
 
-@pytest.fixture
-def app_config(base_config) -> dict:
+@pytest.fixture(autouse=True)
+def _mail_left_in_the_outbox(app):
     # The outbox's run sends the mail (composed after the commit, outside the request).
-    return {**base_config, "MAIL_DELIVERY": "manual"}
+    # (Set on the shared app, which the fixture restores afterwards: another configuration
+    # would build a new app for this module.)
+    app.config["MAIL_DELIVERY"] = "manual"
 
 
 def _register(client, event, email: str) -> list[str]:
