@@ -17,7 +17,7 @@ copy (a plenary session: everyone is told) and then times
     queued alone in one transaction and composed the same way — the mail work no release can
     avoid.
 Goal: (a) + (b) within 1.5x of (c). Before the mails were composed after the commit, all of
-it was (a)."""
+it was (a). `--profile` covers (a) and (b)."""
 
 from __future__ import annotations
 

@@ -75,7 +75,9 @@ def form_page(slug: str) -> EventPage:
                  can_manage=False)  # fmt: skip
 
 
-def _page(event: Event, agenda: PublicAgenda, seats_left: int | None, can_manage: bool) -> EventPage:  # fmt: skip
+def _page(
+    event: Event, agenda: PublicAgenda, seats_left: int | None, can_manage: bool
+) -> EventPage:
     page = EventPage(event=event, agenda=agenda, seats_left=seats_left,
                      closed_reason=registration.registration_closed_reason(event),
                      can_manage=can_manage)  # fmt: skip

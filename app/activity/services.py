@@ -109,9 +109,10 @@ def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = 
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
-    nothing_to_check = not session_ids and not event.workshop_choice_required
-    if not nothing_to_check and (at_desk or registration.registration_closed_reason(event) is None):
-        agenda_choices.check_choice(event, session_ids)  # when closed, register() says why
+    if (
+        at_desk or registration.registration_closed_reason(event) is None
+    ):  # else register() says why
+        agenda_choices.check_choice(event, session_ids)
     outcome = registration.register(event_id, details, tell=False, at_desk=at_desk)
     if outcome.already_registered:
         return outcome, None

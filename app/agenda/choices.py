@@ -146,6 +146,8 @@ def validate_choice(
 def check_choice(event: Event, session_ids: list[int]) -> list[Session]:
     """The workshops `session_ids` name, if they may be chosen together at `event` (and all
     rondes have one when a choice is required); a DomainError says why not."""
+    if not session_ids and not event.workshop_choice_required:
+        return []  # nothing to check: no query (a registration without workshops, at a rush)
     sessions = event_sessions(event, include_cancelled=False)
     rondes = rules.rondes(sessions)
     by_id = {s.id: s for s in sessions}

@@ -210,15 +210,29 @@ def agenda_changed(
 @composer(RELEASED)
 def _agenda_changed(message) -> dict | None:
     registration = db.session.get(Registration, message.registration_id or 0)
-    if registration is None or not registration.is_confirmed or registration.event.is_cancelled:
-        return None  # cancelled meanwhile (or erased): that change's own mail says what is
-    given = message.composer_input or {}
+    if not _still_concerned(registration, message):
+        return None  # nothing to tell them any more
+    given = message.composer_input
     found = db.session.scalars(sa.select(AgendaChange).where(AgendaChange.id.in_(given["changes"])))
     by_id = {change.id: change for change in found}
     changes = [by_id[i] for i in given["changes"] if i in by_id]
-    compose = _changes_mail(registration, changes, given.get("note", ""), given.get("placed", []),
-                            given.get("may_choose", True))  # fmt: skip
+    if not changes:
+        return None
+    compose = _changes_mail(registration, changes, given["note"], given["placed"],
+                            given["may_choose"])  # fmt: skip
     return rendered_for(registration, compose, calendar_method="REQUEST")
+
+
+def _still_concerned(registration, message) -> bool:
+    """Still holding the place they held at the release: not erased or cancelled since, the
+    event not cancelled, and not registered afresh after cancelling (their new confirmation
+    then shows the agenda as it is)."""
+    return (
+        registration is not None
+        and registration.is_confirmed
+        and not registration.event.is_cancelled
+        and (registration.confirmed_at is None or registration.confirmed_at <= message.created_at)
+    )
 
 
 def _changes_mail(registration, changes, note: str, placed, may_choose: bool):

@@ -2,9 +2,8 @@
 
 A registration at a rush holds its event's lock from counting to commit; rendering its mail
 (text, HTML, an invitation) inside that window made everyone else wait for it — as did a
-release's hundreds of mails (app/agenda/notifications.py). Such a
-message is queued as a row with no text yet and the name of its composer, in the same
-transaction as the decision: once that commits, the promise to mail is kept whatever happens
+release's hundreds of mails (app/agenda/notifications.py). Such a message is queued as a row
+with no text yet and the name of its composer, in the same transaction as the decision: once that commits, the promise to mail is kept whatever happens
 next. The sender renders the row just before sending it (the first thing after the commit in
 a request; else the worker or `flask outbox send`), stores what it rendered in the row, and
 then sends that. A composer sees the state after the commit; when what the message was about

@@ -23,7 +23,8 @@ def participant_and_whether_new(email: str, name: str) -> tuple[Participant, boo
     email = email.strip().lower()
     # Insert first: under a rush nearly everyone is new, and a new person is then one
     # statement. The insert that finds a row (someone known, or a person two registrations
-    # create at once) does nothing, and that row is read.
+    # create at once) does nothing, and that row is read: someone known pays one statement
+    # more (and, on PostgreSQL, a sequence number).
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Participant)
     created = db.session.scalar(

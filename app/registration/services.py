@@ -91,7 +91,11 @@ def seats_left(event: Event) -> int | None:
     """Places still free; None when the event has no limit."""
     if event.capacity is None:
         return None
-    return max(event.capacity - _count(event.id, RegistrationStatus.CONFIRMED), 0)
+    return _left(event, _count(event.id, RegistrationStatus.CONFIRMED))
+
+
+def _left(event: Event, confirmed: int) -> int | None:
+    return None if event.capacity is None else max(event.capacity - confirmed, 0)
 
 
 def registration_closed_reason(event: Event, now: datetime | None = None):
@@ -232,7 +236,7 @@ def register(
         return RegistrationOutcome(registration, already_registered=True)
 
     # Count before the new row exists, so the count is of the others.
-    left, position = _newcomer(event)
+    left, position = _places_and_newcomer_position(event)
     has_place = position is None
     if at_desk and not (left is None or left > 0):
         raise NoPlaceLeft(_l("Er is geen plaats meer vrij."))
@@ -272,10 +276,10 @@ def update_details(registration: Registration, details: RegistrationDetails) -> 
 def newcomer_position(event: Event) -> int | None:
     """What a new registration gets now (the rule `register` applies): None for a place,
     else its place at the end of the waiting list."""
-    return _newcomer(event)[1]
+    return _places_and_newcomer_position(event)[1]
 
 
-def _newcomer(event: Event) -> tuple[int | None, int | None]:
+def _places_and_newcomer_position(event: Event) -> tuple[int | None, int | None]:
     """Places left (None: no limit) and what a newcomer gets: None for a place, else the
     position after the last waiting — a place only while nobody waits for one. One query:
     under a rush this runs under the event's lock for every registration."""
@@ -285,7 +289,7 @@ def _newcomer(event: Event) -> tuple[int | None, int | None]:
             sa.func.max(Registration.waitlist_position),
         ).where(Registration.event_id == event.id)
     ).one()
-    left = None if event.capacity is None else max(event.capacity - confirmed, 0)
+    left = _left(event, confirmed)
     if (left is None or left > 0) and last_waiting is None:
         return left, None
     return left, (last_waiting or 0) + 1

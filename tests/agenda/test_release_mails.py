@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from app.activity import services as activity
 from app.agenda import choices, releases, working
 from app.extensions import db
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -95,19 +96,65 @@ def test_the_sender_renders_what_the_release_changed_for_each_person(
     assert mail["Subject"] == row.subject
 
 
-def test_only_the_lines_that_concern_someone_are_in_their_mail(app, themadag, register):
+def test_each_mail_holds_only_the_lines_of_its_release_that_concern_its_person(
+    app, mailbox, themadag, register
+):
     event, s, owner = themadag()
     anna, bram = register(event, "Anna"), register(event, "Bram")
     choices.choose_workshops(anna, [s["wonen"].id])
     choices.choose_workshops(bram, [s["geld"].id])
     db.session.commit()
-    working.edit(event, str(s["wonen"].id), {"title": "Wonen en zorg"}, by=owner)
+    working.edit(event, str(s["geld"].id), {"title": "Geld en schulden"}, by=owner)
     db.session.commit()
-    assert releases.publish(event, by=owner).mailed == 1
+    releases.publish(event, by=owner)  # told to Bram already: in neither mail below
+    db.session.commit()
+    _earlier_mail_sent(mailbox)
+    working.edit(event, str(s["wonen"].id), {"title": "Wonen en zorg"}, by=owner)
+    working.edit(event, str(s["geld"].id), {"title": "Geld en armoede"}, by=owner)
+    db.session.commit()
+    assert releases.publish(event, by=owner).mailed == 2
     db.session.commit()
     deliver_pending()
-    [row] = released_rows()
-    assert row.recipient == anna.participant.email and "Wonen en zorg" in row.text_body
+    bodies = {row.recipient: row.text_body for row in released_rows()[-2:]}
+    assert "Wonen en zorg" in bodies["anna@example.org"]
+    assert "Geld" not in bodies["anna@example.org"]
+    assert "Geld en armoede" in bodies["bram@example.org"]
+    assert "Wonen" not in bodies["bram@example.org"]
+    assert "Geld en schulden →" not in bodies["bram@example.org"].replace("\n", " ")
+
+
+def _released_to_anna_and_bram(themadag, register, mailbox):
+    event, s, owner = themadag()
+    anna, bram = register(event, "Anna"), register(event, "Bram")
+    _move_later(event, s["slot"], owner)
+    _earlier_mail_sent(mailbox)
+    releases.publish(event, by=owner)
+    db.session.commit()
+    return event, anna, bram
+
+
+def test_someone_who_cancelled_and_registered_again_gets_only_their_new_confirmation(
+    app, mailbox, themadag, register
+):
+    event, anna, _bram = _released_to_anna_and_bram(themadag, register, mailbox)
+    registration.cancel(anna.id, by="participant")
+    db.session.commit()
+    register(event, "Anna")  # the same row, a new place: its mail shows the agenda as it is
+    deliver_pending()
+    statuses = {r.recipient: r.status for r in released_rows()}
+    assert statuses == {"anna@example.org": OutboxStatus.SUPERSEDED,
+                        "bram@example.org": OutboxStatus.SENT}  # fmt: skip
+
+
+def test_nobody_hears_of_a_release_of_an_event_cancelled_before_it_was_rendered(
+    app, mailbox, themadag, register
+):
+    event, _anna, _bram = _released_to_anna_and_bram(themadag, register, mailbox)
+    activity.cancel_event(event)
+    db.session.commit()
+    deliver_pending()
+    assert {r.status for r in released_rows()} == {OutboxStatus.SUPERSEDED}
+    assert {m["Subject"].split(":")[0] for m in mailbox.wait_for(2)} == {"Geannuleerd"}
 
 
 def test_someone_who_cancelled_before_it_was_rendered_gets_no_release_mail(

@@ -24,6 +24,20 @@ def test_places_first_then_the_waiting_list_in_order(make_event, register):
     assert services.seats_left(event) == 0
 
 
+def test_a_free_place_goes_to_nobody_new_while_someone_waits_for_it(make_event, register):
+    """A place can stand free with people waiting (a capacity raised behind the services'
+    back, say, before the next promotion): a newcomer still joins the end of the list."""
+    event = make_event(capacity=1)
+    register(event, "Anna")
+    register(event, "Bram")
+    event.capacity = 2  # directly: no promotion runs
+    db.session.commit()
+    assert services.seats_left(event) == 1
+    assert services.newcomer_position(event) == 2
+    assert register(event, "Cas").waitlist_position == 2
+    assert waitlist(event) == [("Bram", 1), ("Cas", 2)]
+
+
 def test_cancelling_a_place_promotes_the_first_on_the_waiting_list(make_event, register):
     event = make_event(capacity=1)
     anna = register(event, "Anna")
