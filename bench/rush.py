@@ -125,7 +125,7 @@ def rush(
 
     def one(i: int) -> tuple[int, float]:
         token = visitors[i].form_token(pages[i])
-        barrier.wait()
+        barrier.wait(timeout=120)  # one visitor failing breaks it for all: no silent hang
         path, data = posts[i]
         started = time.perf_counter()
         status, _body = visitors[i].request(path, {**data, "csrf_token": token})
