@@ -4,6 +4,7 @@ import pytest
 
 from app.agenda import services as agenda
 from app.extensions import db
+from tests.conftest import days_ahead
 
 
 @pytest.fixture
@@ -13,6 +14,8 @@ def themadag(make_event, make_user):
 
     def make(capacity_wonen=2, status="published", **event_kwargs):
         owner = make_user()
+        if "starts_at" not in event_kwargs and "starts_in" not in event_kwargs:
+            event_kwargs["starts_at"] = days_ahead(14, 9, 0)
         event = make_event(
             owner=owner, kind="themadag", status="draft", hours=8, capacity=100, **event_kwargs
         )

@@ -11,7 +11,7 @@ from app.agenda import choices, releases, working
 from app.extensions import db
 from app.programme import services as programme
 from tests.calendar.conftest import entries, utc
-from tests.conftest import local
+from tests.conftest import NEXT_YEAR, local
 from tests.icalcheck import assert_wire_format, icaljs, props, unfold, vobject_events
 
 HOST = "kennisagenda.test"
@@ -23,9 +23,9 @@ def season(make_event, make_theme, themadag, register):
     """A winter kenniscafé and a summer themadag (with an agenda) in one theme, and a person
     with a place at both and a workshop; someone else registered too."""
     theme = make_theme("Jeugd")
-    winter = make_event(title="Kenniscafé in januari", starts_at=local(2027, 1, 14, 19, 30),
+    winter = make_event(title="Kenniscafé in januari", starts_at=local(NEXT_YEAR, 1, 14, 19, 30),
                         themes=[theme], summary="Over wijkteams; met ‘aanhalingstekens’ en é")  # fmt: skip
-    summer, sessions, _owner = themadag(starts_at=local(2027, 6, 10, 9, 30))
+    summer, sessions, _owner = themadag(starts_at=local(NEXT_YEAR, 6, 10, 9, 30))
     summer.themes = [theme]
     db.session.commit()
     anna = register(summer, "Anna")
@@ -57,9 +57,9 @@ def all_feeds(client, season, feed_token) -> dict[str, bytes]:
 def test_every_feed_reads_right_in_vobject_and_icaljs(client, season, feed_token):
     _theme, winter, summer, sessions, _anna = season
     expected = {  # winter: UTC+1, summer: UTC+2
-        f"event-{winter.id}@{HOST}": utc(2027, 1, 14, 18, 30),
-        f"event-{summer.id}@{HOST}": utc(2027, 6, 10, 7, 30),
-        f"session-{sessions['wonen'].id}@{HOST}": utc(2027, 6, 10, 8, 30),
+        f"event-{winter.id}@{HOST}": utc(NEXT_YEAR, 1, 14, 18, 30),
+        f"event-{summer.id}@{HOST}": utc(NEXT_YEAR, 6, 10, 7, 30),
+        f"session-{sessions['wonen'].id}@{HOST}": utc(NEXT_YEAR, 6, 10, 8, 30),
     }
     for kind, body in all_feeds(client, season, feed_token).items():
         assert_wire_format(body)
@@ -146,7 +146,7 @@ def test_moving_a_session_raises_sequence_and_last_modified_in_every_feed(
         assert uid in entries(body)  # the same UID
     event_body = _fetch(client, f"/kalender/activiteit/{summer.slug}.ics")
     moved = {e["uid"]: e for e in vobject_events(event_body)}[f"session-{wonen.id}@{HOST}"]
-    assert moved["start_utc"] == utc(2027, 6, 10, 9, 0)
+    assert moved["start_utc"] == utc(NEXT_YEAR, 6, 10, 9, 0)
     assert "11.00–12.00 Wonen" in str(
         entries(_fetch(client, "/kalender/programma.ics"))[f"event-{summer.id}@{HOST}"][
             "DESCRIPTION"

@@ -9,7 +9,7 @@ from app.agenda import releases, working
 from app.extensions import db
 from app.programme import services as programme
 from app.registration.services import RegistrationDetails
-from tests.conftest import local
+from tests.conftest import NEXT_YEAR, local
 from tests.icalcheck import assert_wire_format, icaljs, props, vobject_events
 
 HOST = "kennisagenda.test"
@@ -59,13 +59,13 @@ def test_a_confirmation_carries_one_entry_with_organizer_attendee_and_workshops(
     app, mailbox, themadag
 ):
     event, sessions, _owner = themadag(
-        starts_at=local(2027, 6, 10, 9, 30), contact_email="jeugd@werkplaats.test"
+        starts_at=local(NEXT_YEAR, 6, 10, 9, 30), contact_email="jeugd@werkplaats.test"
     )
     anna = _register(event, "Anna", [sessions["wonen"].id])
     mail = _one_mail(mailbox, "anna@example.org")
     text, entry = invitation(mail)
     assert entry["uid"] == f"registration-{anna.id}@{HOST}"
-    assert entry["start_utc"] == "2027-06-10T07:30:00Z"  # summer: UTC+2
+    assert entry["start_utc"] == f"{NEXT_YEAR}-06-10T07:30:00Z"  # summer: UTC+2
     assert entry["status"] == "CONFIRMED"
     [organizer] = props(text, "ORGANIZER")
     assert organizer.endswith(":mailto:jeugd@werkplaats.test") and "CN=" in organizer
@@ -153,10 +153,10 @@ def test_a_moved_or_cancelled_workshop_updates_the_entry(app, mailbox, themadag)
 def test_their_cancellation_and_the_events_send_a_cancel_with_the_same_uid(
     app, mailbox, make_event
 ):
-    event = make_event(starts_at=local(2027, 1, 14, 19, 30))
+    event = make_event(starts_at=local(NEXT_YEAR, 1, 14, 19, 30))
     anna, bram = _register(event, "Anna"), _register(event, "Bram")
     _text, first = invitation(_one_mail(mailbox, "anna@example.org"))
-    assert first["start_utc"] == "2027-01-14T18:30:00Z"  # winter: UTC+1
+    assert first["start_utc"] == f"{NEXT_YEAR}-01-14T18:30:00Z"  # winter: UTC+1
     mailbox.clear()
 
     activity.cancel_registration(anna.id, by="participant")
@@ -184,17 +184,18 @@ def test_the_organizer_address_is_a_setting(app, mailbox, make_event):
 
 
 def test_a_new_time_sends_a_request_with_the_new_time_and_a_higher_sequence(app, mailbox, themadag):
-    event, sessions, _owner = themadag(starts_at=local(2027, 3, 25, 9, 30))
+    event, sessions, _owner = themadag(starts_at=local(NEXT_YEAR, 3, 20, 9, 30))
     anna = _register(event, "Anna", [sessions["wonen"].id])
     _text, first = invitation(_one_mail(mailbox, "anna@example.org"))
-    assert first["start_utc"] == "2027-03-25T08:30:00Z"  # still winter time
+    assert first["start_utc"] == f"{NEXT_YEAR}-03-20T08:30:00Z"  # still winter time
     # A week later it is summer time: the same wall clock is an hour earlier in UTC.
     activity.update_event(
-        event, {"starts_at": local(2027, 4, 1, 9, 30), "ends_at": local(2027, 4, 1, 17, 30)}
+        event,
+        {"starts_at": local(NEXT_YEAR, 4, 1, 9, 30), "ends_at": local(NEXT_YEAR, 4, 1, 17, 30)},
     )
     db.session.commit()
     _text, moved = invitation(_one_mail(mailbox, "anna@example.org", "Gewijzigd"))
     assert moved["uid"] == first["uid"] == f"registration-{anna.id}@{HOST}"
     assert moved["sequence"] == first["sequence"] + 1
-    assert moved["start_utc"] == "2027-04-01T07:30:00Z"
+    assert moved["start_utc"] == f"{NEXT_YEAR}-04-01T07:30:00Z"
     assert "Wonen" in moved["description"]  # the workshop moved along with the day
