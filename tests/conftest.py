@@ -287,9 +287,9 @@ NEXT_YEAR = utcnow().year + 1
 
 
 def days_ahead(days: int, hour: int = 19, minute: int = 30) -> datetime:
-    """`days` from today in Amsterdam, at a clock time of its own: an event made "two weeks
-    from now" started at whatever the hour was when the test ran — between 23.00 and 01.00 UTC
-    on another date in Amsterdam than in UTC, once a year in the hour the clocks go back."""
+    """`days` from today in Amsterdam, at a clock time of its own. An event made "two weeks
+    from now" started at whatever the hour was when the test ran: late in the evening on
+    another date in Amsterdam than in UTC, once a year in the hour the clocks go back."""
     day = utcnow().astimezone(AMSTERDAM).date() + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=AMSTERDAM)
 
@@ -298,10 +298,10 @@ def days_ahead(days: int, hour: int = 19, minute: int = 30) -> datetime:
 def make_event(app, make_user):
     def make(owner=None, status: str = "published", starts_in=TWO_WEEKS, hours=2, **details):
         owner = owner or make_user()
-        if starts_in == TWO_WEEKS:  # the usual event: an evening two weeks from today
-            start = details.pop("starts_at", None) or days_ahead(14)
-        else:  # a test that says how far ahead means exactly that
-            start = details.pop("starts_at", None) or (utcnow() + starts_in).replace(microsecond=0)
+        start = details.pop("starts_at", None) or (
+            days_ahead(14) if starts_in == TWO_WEEKS  # the usual event: an evening
+            else (utcnow() + starts_in).replace(microsecond=0)  # exactly as far ahead as asked
+        )  # fmt: skip
         values = {
             "kind": EventKind.KENNISCAFE,
             "title": f"Kenniscafé {next(_sequence)}",
