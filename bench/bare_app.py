@@ -4,7 +4,7 @@ same request path through Flask; only the work differs:
 - `/_bench/insert` inserts one row (no CSRF, no session): the issue's bare endpoint;
 - `/_bench/form` is the least any registration form must do here: a posted form of name,
   address and privacy box checked (CSRF included), one row inserted, a receipt put in the
-  visitor's signed session and a redirect — the floor under which no registration can go."""
+  visitor's signed session and a redirect: below this no registration can go."""
 
 from flask import redirect, request, session
 from flask_wtf import FlaskForm
@@ -26,7 +26,7 @@ def insert_one_row():
     return "", 204
 
 
-class FloorForm(FlaskForm):
+class LeastForm(FlaskForm):
     name = StringField(validators=[DataRequired(), Length(max=200)])
     email = EmailField(validators=[DataRequired(), Email(), Length(max=254)])
     privacy = BooleanField(validators=[DataRequired()])
@@ -34,7 +34,7 @@ class FloorForm(FlaskForm):
 
 @app.post("/_bench/form")
 def post_the_least_form():
-    form = FloorForm()
+    form = LeastForm()
     if not form.validate_on_submit():
         return "", 400
     db.session.execute(bench_rows.insert().values(email=form.email.data))

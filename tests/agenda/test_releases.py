@@ -148,8 +148,8 @@ def test_publishing_switches_everything_at_once_and_mails_each_affected_person_o
     mine = client.get(f"/kalender/mijn/{token}.ics").get_data(as_text=True).replace("\r\n ", "")
     assert f"{format_clock(wonen.starts_at)}–{format_clock(wonen.ends_at)} Wonen" in mine
     api = client.get(f"/api/v1/events/{event.slug}").get_json()
-    # The API gives Amsterdam time with its offset: compare the moment, not a date that
-    # differs from UTC's between 23.00 and 01.00.
+    # The API gives Amsterdam time with its offset: compare the moment, not UTC's date (late
+    # in the evening Amsterdam's is the next day).
     assert any(x["title"] == "Wonen" and datetime.fromisoformat(x["starts_at"]) == wonen.starts_at
                for x in api["sessions"])  # fmt: skip
 
