@@ -71,6 +71,8 @@ def page(browser):
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the current page for WCAG 2.1 A and AA; return the violations."""
+    # A page still loading has no document to check (axe fails on a null documentElement).
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SCRIPT)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
@@ -80,6 +82,13 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def follow(page, link) -> None:
+    """Click a link and wait until the page it leads to has loaded: a click returns as soon as
+    it is dispatched, and checking the page then would check the old one, or none at all."""
+    with page.expect_navigation(wait_until="load"):
+        link.click()
 
 
 def drag_to_column(page, element, column_name: str, rows: int = 0) -> None:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, follow
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +109,7 @@ def test_organiser_pages_have_no_wcag_aa_violations(page, live_server, demo):
     assert page.locator("h1").inner_text() == "Aanmeldingen"
     assert axe_violations(page) == []
     for link in ("Bericht aan aangemelden", "Vragen op het formulier"):
-        page.get_by_role("link", name=link).click()
+        follow(page, page.get_by_role("link", name=link))
         assert axe_violations(page) == [], link
         page.go_back()
     # A form with errors, as a person sees it after a mistake.

@@ -12,7 +12,7 @@ import pytest
 from app.certificates import services as certificates
 from app.extensions import db
 from app.registration.tokens import issue_manage_token
-from tests.browser.fixtures import axe_violations
+from tests.browser.fixtures import axe_violations, follow
 from tests.browser.test_attendee_in_browser import screenshots, widths_fit
 from tests.certificates.conftest import evening  # noqa: F401  (an attended evening, over)
 from tests.conftest import PASSWORD
@@ -113,7 +113,7 @@ def test_an_admin_acts_on_a_request_by_mail(page, live_server, make_user, make_e
     assert page.locator("h1").inner_text() == "Gegevens van anna.de.vries@example.org"
     assert "Kenniscafé Samen" in page.locator("main").inner_text()
     check(page, "requests-person")
-    page.get_by_role("link", name="Gegevens wissen").click()
+    follow(page, page.get_by_role("link", name="Gegevens wissen"))
     check(page, "requests-erase")
     page.get_by_role("button", name="Gegevens wissen").click()
     assert "De gegevens zijn gewist." in page.locator(".flashes").inner_text()
