@@ -12,9 +12,9 @@ from datetime import datetime
 
 from app.agenda import choices as agenda_choices
 from app.agenda import notifications as agenda_notifications
+from app.agenda import reading as agenda_reading
 from app.agenda import releases
 from app.agenda import services as agenda
-from app.agenda.reading import publish_blockers
 from app.errors import NotFoundHere
 from app.locking import lock_row
 from app.programme import lifecycle
@@ -53,7 +53,7 @@ def update_event(event: Event, details: dict, organisers: Iterable | None = None
 
 def publish_event(event: Event) -> Event:
     event = lock_row(Event, event.id)
-    return programme.publish_event(event, publish_blockers(event))
+    return programme.publish_event(event, agenda_reading.publish_blockers(event))
 
 
 def may_unpublish(event: Event) -> bool:
@@ -122,6 +122,24 @@ def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = 
                                                     at_desk=at_desk)  # fmt: skip
     registration.tell_registered(outcome.registration)  # with its workshops: activity/mails.py
     return outcome, workshops
+
+
+def full_workshops(outcome, position: int | None, chosen: list[int], workshops) -> list[int]:
+    """Which workshops picked on the form the confirmation page marks full: those the decision
+    put on their waiting list. For an address registered already (whose page must look like a
+    newcomer's, `position` being what a newcomer gets) those a newcomer would wait for now.
+    Someone on the event's waiting list picks later: none."""
+    if workshops is not None:
+        return [session.id for session in workshops.waitlisted]
+    if not (chosen and outcome.already_registered and position is None):
+        return []
+    event = outcome.registration.event
+    counts = agenda_reading.workshop_counts(event)
+    return [
+        session.id
+        for session in agenda_reading.event_sessions(event, include_cancelled=False)
+        if session.id in chosen and agenda_reading.seats_left(session, counts) == 0
+    ]
 
 
 def change_workshops(current: Registration, session_ids: list[int]):

@@ -42,6 +42,10 @@ _OWN_EVENT_ID = (Session, Room, Registration, AgendaChange, AgendaRelease, Accre
 # What a public page shows: these and Event, SessionChoice, Speaker, Theme (tests/pages hold
 # every other model to a reason it is not shown).
 SHOWN = (*_OWN_EVENT_ID, Event, SessionChoice, Speaker, Theme)
+# What the registration form is made of (its rondes' workshops and rooms, questions, the
+# register numbers, the event's window and options) also moves `Event.form_version`;
+# registrations, workshop choices, materials, speakers and themes do not.
+_SHAPE_THE_FORM = (Event, Session, Room, Question, Accreditation, AgendaRelease, AgendaChange)
 
 
 # Registrations count by their columns, less those no page or feed shows; their collections
@@ -73,8 +77,11 @@ def _touched(session: OrmSession):
 @sa_event.listens_for(OrmSession, "after_flush")
 def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
     event_ids, session_ids, speaker_ids, theme_ids = set(), set(), set(), set()
+    form_ids: set[int] = set()
     site = False
     for obj in _touched(session):
+        if isinstance(obj, _SHAPE_THE_FORM):
+            form_ids.add(obj.id if isinstance(obj, Event) else obj.event_id)
         if isinstance(obj, Event):
             event_ids.add(obj.id)
             site = site or obj in session.new or obj in session.deleted
@@ -105,13 +112,16 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
             sa.select(event_themes.c.event_id).where(event_themes.c.theme_id.in_(theme_ids))
         ))  # fmt: skip
     event_ids.discard(None)
+    form_ids.discard(None)
     if event_ids:
         events = Event.__table__
-        connection.execute(
-            events.update()
-            .where(events.c.id.in_(sorted(event_ids)))
-            .values(changed_at=utcnow(), page_version=events.c.page_version + 1)
-        )
+        values = {"changed_at": utcnow(), "page_version": events.c.page_version + 1}
+        if form_ids & event_ids:
+            values["form_version"] = sa.case(
+                (events.c.id.in_(sorted(form_ids)), events.c.form_version + 1),
+                else_=events.c.form_version,
+            )
+        connection.execute(events.update().where(events.c.id.in_(sorted(event_ids))).values(values))
         if has_app_context():
             forget_window()
     if site:  # after the events' rows, in the order every transaction takes them

@@ -35,7 +35,10 @@ _EVENT_STAMP = f"SELECT id, status, page_version, {_PASSED}, {_SITE} FROM events
 _LISTING_STAMP = (
     f"SELECT COALESCE(SUM(page_version), 0), COALESCE(SUM({_PASSED}), 0), {_SITE} FROM events"
 )
+_FORM_STAMP = f"SELECT id, status, form_version, {_PASSED} FROM events WHERE slug = :slug"
 EVENT, LISTING = "ka_page_stamp_event", "ka_page_stamp_listing"  # also their prepared names
+FORM = "ka_form_stamp"
+_STATEMENTS = {EVENT: _EVENT_STAMP, LISTING: _LISTING_STAMP, FORM: _FORM_STAMP}
 
 _reader_lock = threading.Lock()
 
@@ -48,7 +51,7 @@ class _Reader:
         self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         dialect = self.engine.dialect
         named = (lambda sql: re.sub(r":(\w+)", r"%(\1)s", sql)) if dialect.paramstyle == "pyformat" else str  # fmt: skip
-        self.statements = {EVENT: named(_EVENT_STAMP), LISTING: named(_LISTING_STAMP)}
+        self.statements = {name: named(sql) for name, sql in _STATEMENTS.items()}
         self.moment = UTCDateTime().bind_processor(dialect) or (lambda value: value)
 
     def row(self, statement: str, values: dict) -> tuple | None:
@@ -84,7 +87,7 @@ class _PostgresReader:
     def __init__(self, url: sa.URL) -> None:
         self.conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.idle: queue.SimpleQueue = queue.SimpleQueue()
-        self.statements = dict(_numbered(EVENT, _EVENT_STAMP), **_numbered(LISTING, _LISTING_STAMP))
+        self.statements = {name: _numbered(sql) for name, sql in _STATEMENTS.items()}
 
     def row(self, statement: str, values: dict) -> tuple | None:
         if values["now"].tzinfo is None:  # PostgreSQL would read it in its own time zone
@@ -144,7 +147,7 @@ class _PostgresReader:
                 return
 
 
-def _numbered(name: str, sql: str) -> dict[str, tuple[bytes, list[str]]]:
+def _numbered(sql: str) -> tuple[bytes, list[str]]:
     """`:name` placeholders as libpq's `$1`, `$2`, in order of first use, and their names."""
     names: list[str] = []
 
@@ -153,7 +156,7 @@ def _numbered(name: str, sql: str) -> dict[str, tuple[bytes, list[str]]]:
             names.append(match[1])
         return f"${names.index(match[1]) + 1}"
 
-    return {name: (re.sub(r":(\w+)", number, sql).encode(), names)}
+    return re.sub(r":(\w+)", number, sql).encode(), names
 
 
 def _reader() -> _Reader | _PostgresReader:
@@ -187,6 +190,16 @@ def event_stamp(slug: str, now: datetime | None = None) -> str | None:
         return None
     event_id, _status, version, passed, site = row
     return f"e{event_id}.{version}.{passed}.s{site}"
+
+
+def form_stamp(slug: str, now: datetime | None = None) -> str | None:
+    """What the event's registration form is made of now: its counter and the moments passed
+    (the form opens and closes by the clock); None for no such event or a draft."""
+    row = _reader().row(FORM, {"slug": slug, "now": now or utcnow()})
+    if row is None or row[1] == EventStatus.DRAFT:
+        return None
+    event_id, status, version, passed = row
+    return f"f{event_id}.{status}.{version}.{passed}"
 
 
 def listing_stamp(now: datetime | None = None) -> str:

@@ -114,6 +114,10 @@ class Event(db.Model):
     # One up with every change in the same transaction (the same listener): a cached public
     # page is served only while the counter it was rendered at is still current (app/pages).
     page_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
+    # One up with every change of what the registration form is made of (the event, its
+    # sessions, rooms, questions, accreditations, releases) but not with registrations: a
+    # posted form is checked against a form kept per process while it stays (app/activity).
+    form_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Optimistic concurrency: every UPDATE checks and raises it, so an edit made on a stale

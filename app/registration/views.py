@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from app.activity import services as activity
 from app.activity.page import form_page, registration_page
+from app.activity.posted_form import posted_form
 from app.agenda import reading as agenda_reading
 from app.attendance.codes import checkin_url, code_for_link
 from app.errors import DomainError
@@ -60,11 +61,11 @@ def _a_mail_went_out(_response) -> bool:
 @limiter.limit(_per_address_limit)
 @limiter.limit(_per_email_limit, key_func=_email_key, deduct_when=_a_mail_went_out)
 def register(slug: str):
-    page = form_page(slug)
-    if page.form is None:
-        flash(str(page.closed_reason), "error")
+    posted = posted_form(slug)
+    form, shape = posted.form, posted.shape
+    if form is None:
+        flash(str(shape.closed_reason), "error")
         return redirect(url_for("programme.event", slug=slug))
-    form, event = page.form, page.event
     if form.website.data:
         raise DomainError(
             _(
@@ -72,11 +73,11 @@ def register(slug: str):
             )
         )
     if not form.validate_on_submit():
-        return _form_again(page)
-    details = details_from(form, page.questions, event.accreditations, str(get_locale()))
-    chosen = page.chosen_workshops()
+        return _form_again(slug)
+    details = details_from(form, shape.questions, shape.accreditations, str(get_locale()))
+    chosen = posted.chosen_workshops()
     try:
-        outcome, _workshops = activity.register(event.id, details, chosen)
+        outcome, workshops = activity.register(shape.event_id, details, chosen)
     except services.RegistrationClosed as closed:
         db.session.rollback()
         flash(str(closed.description), "error")
@@ -84,16 +85,24 @@ def register(slug: str):
     except DomainError as refused:  # e.g. a workshop cancelled since the page was loaded
         db.session.rollback()
         flash(str(refused.description), "error")
-        return _form_again(page)
-    receipt = _receipt(page, details.email, chosen, services.position_to_show(outcome))
+        return _form_again(slug)
+    position = services.position_to_show(outcome)
+    full = activity.full_workshops(outcome, position, chosen, workshops)
+    receipt = _receipt(slug, details.email, position, chosen, full)
     db.session.commit()
     g.registration_mailed = True
     session["registration_received"] = receipt
     return redirect(url_for(".registered", slug=slug))
 
 
-def _form_again(page):
-    """The form with what was typed and why it was refused, and the places as they are now."""
+def _form_again(slug: str):
+    """The form with what was typed and why it was refused, and the places as they are now:
+    built afresh (the kept form has no places), from the same posted data."""
+    page = form_page(slug)
+    if page.form is None:
+        flash(str(page.closed_reason), "error")
+        return redirect(url_for("programme.event", slug=slug))
+    page.form.validate()
     return render_template(
         "registration/register.html",
         event=page.event,
@@ -103,18 +112,12 @@ def _form_again(page):
     ), 400
 
 
-def _receipt(page, email: str, chosen: list[int], position: int | None) -> dict:
+def _receipt(slug: str, email: str, position: int | None, chosen: list[int], full: list[int]):
     """What the confirmation page repeats of the form just sent: the address typed, the
-    workshops picked (and which were full, as the form said), and the status — nothing
-    the visitor did not send or could not see on the event page."""
-    full = [
-        workshop.id
-        for ronde in page.agenda.rondes
-        for workshop in ronde.workshops
-        if workshop.id in chosen and agenda_reading.seats_left(workshop, page.agenda.counts) == 0
-    ]
-    return {"slug": page.event.slug, "email": email, "position": position,
-            "workshops": chosen, "full": full}  # fmt: skip
+    workshops picked (and which of them wait for a place), and the status — the same for an
+    address registered already as for a new one (`activity.full_workshops`)."""
+    return {"slug": slug, "email": email, "position": position, "workshops": chosen,
+            "full": full}  # fmt: skip
 
 
 @bp.route("/activiteiten/<slug>/aangemeld")
