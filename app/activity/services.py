@@ -106,6 +106,7 @@ def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = 
     checked first, whoever registers, so a refusal says nothing about an address. Someone put
     on the event's waiting list (or registered already) gets no workshop now; they choose once
     they have a place. `at_desk`: a walk-in (see `registration.register`)."""
+    person = registration.person_for(details)  # before the lock (see there)
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
@@ -113,7 +114,7 @@ def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = 
         at_desk or registration.registration_closed_reason(event) is None
     ):  # else register() says why
         agenda_choices.check_choice(event, session_ids)
-    outcome = registration.register(event_id, details, tell=False, at_desk=at_desk)
+    outcome = registration.register(event_id, details, tell=False, at_desk=at_desk, person=person)
     if outcome.already_registered:
         return outcome, None
     workshops = None

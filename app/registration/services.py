@@ -23,7 +23,7 @@ from app.privacy import audit
 from app.programme import lifecycle
 from app.programme.models import Event
 from app.registration import consents, notifications
-from app.registration.models import Registration, RegistrationStatus
+from app.registration.models import Participant, Registration, RegistrationStatus
 from app.registration.participants import participant_and_whether_new
 from app.timezones import format_moment, utcnow
 from app.waiting_list import WaitingList
@@ -195,9 +195,18 @@ def tell_registered(registration: Registration) -> None:
     notifications.registered(registration)
 
 
+def person_for(details: RegistrationDetails) -> tuple[Participant, bool]:
+    """The person registering, found or created, and whether they are new — before the event's
+    lock is taken, so the lock is held only to decide. In the same transaction, so a refused
+    registration leaves no person behind. Always before the lock: a transaction that took an
+    event's lock and then waited for a person another one is creating (the same address sent
+    twice at once) while that one waits for the lock would deadlock."""
+    return participant_and_whether_new(details.email, details.name.strip())
+
+
 def register(
     event_id: int, details: RegistrationDetails, *, tell: bool = True, at_desk: bool = False,
-    by_organiser: bool = False,
+    by_organiser: bool = False, person: tuple[Participant, bool] | None = None,
 ) -> RegistrationOutcome:  # fmt: skip
     """A place if one is left and nobody waits for it, else the end of the waiting list; one
     registration per person.
@@ -209,7 +218,8 @@ def register(
     desk after the form has closed (even once the event started); they get a place or
     nothing, never the waiting list, and someone registered already is not mailed again.
     `by_organiser`: added by hand, also outside the form's opening hours (by_hand.py checks
-    the event's phase)."""
+    the event's phase). `person`: `person_for(details)`, when the caller took the lock."""
+    participant, new_person = person or person_for(details)
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
@@ -222,7 +232,6 @@ def register(
         if reason is not None:
             raise RegistrationClosed(reason)
 
-    participant, new_person = participant_and_whether_new(details.email, details.name.strip())
     registration = None
     if not new_person:
         registration = db.session.scalar(

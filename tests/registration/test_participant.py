@@ -7,9 +7,14 @@ import time
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
+from app.activity import services as activity
 from app.extensions import db
+from app.locking import lock_row
+from app.programme.models import Event
 from app.registration import participants
-from app.registration.models import Participant
+from app.registration import services as registration
+from app.registration.models import Participant, Registration
+from app.registration.services import RegistrationDetails
 
 
 def test_a_new_person_is_created_once_and_found_after(app):
@@ -59,3 +64,46 @@ def test_two_transactions_creating_one_person_at_once_share_the_row(app):
     row = db.session.scalars(sa.select(Participant)).one()
     assert results == {"first": True, "second": (row.id, "Bram", False)}
     assert any("ON CONFLICT" in statement for statement in statements), statements
+
+
+def test_one_address_sent_twice_while_the_event_is_locked_registers_once(app, make_event):
+    """The person is found or made before the event's lock is taken (so the lock covers only
+    the decision), in every kind of registration: one address sent through the form and added
+    by an organiser at once, queued behind a third transaction holding the lock, ends as one
+    registration and one 'registered already' — no deadlock, no error. (A registration that
+    took the lock first and then waited for the person the other is making, while that one
+    waits for the lock, would deadlock.)"""
+    event_id = make_event(capacity=10).id
+    db.session.commit()
+    locked, outcomes, errors = threading.Event(), [], []
+
+    def hold_the_lock() -> None:
+        with app.app_context():
+            lock_row(Event, event_id)
+            locked.set()
+            time.sleep(0.6)  # both are sent and wait: one for the lock, one for the person
+            db.session.commit()
+
+    def post(by_organiser: bool) -> None:
+        locked.wait(10)
+        details = RegistrationDetails("Cas", "cas@example.org")
+        with app.app_context():
+            try:
+                if by_organiser:
+                    outcome = registration.register(event_id, details, by_organiser=True)
+                else:
+                    outcome, _ = activity.register(event_id, details, [])
+                outcomes.append(outcome.already_registered)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 — the test reports it
+                errors.append(repr(error))
+
+    posts = [threading.Thread(target=post, args=(by,)) for by in (False, True)]
+    threads = [threading.Thread(target=hold_the_lock), *posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == [] and sorted(outcomes) == [False, True]
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Registration))
+    assert count == 1
