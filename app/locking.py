@@ -33,33 +33,44 @@ class LockOrderError(RuntimeError):
     """A lock was asked for after the transaction had already changed something unflushed."""
 
 
-def lock_row(model, row_id: int, *, fresh: bool = False):
+def lock_row(model, row_id: int, *, fresh: bool = False, changing: dict | None = None):
     """Lock `model`'s row `row_id` for the rest of the transaction and return it, fresh from
     the database. Call it before changing anything in the transaction. `fresh`: also forget
     every object read before the lock — a decision under the lock must not rest on what an
-    edit it waited for has changed since (the row lock refreshes only its own row)."""
+    edit it waited for has changed since (the row lock refreshes only its own row).
+    `changing`: columns set by the statement that takes the lock (on PostgreSQL an UPDATE …
+    RETURNING in place of SELECT … FOR UPDATE: one round trip fewer while it is held), only
+    when this call takes it (`holds` tells whether the transaction has it already)."""
     session = db.session()  # the request's own Session, not the scoped proxy
     held = session.info.setdefault("locked_rows", set())
     if (model.__tablename__, row_id) in held:
         return session.get(model, row_id)  # this transaction holds it already
     if session.new or session.dirty or session.deleted:
         raise LockOrderError("lock_row must come before the first change of a transaction")
+    table = model.__table__
+    changing = {table.c[name]: value for name, value in (changing or {}).items()}
     if session.get_bind().dialect.name == "sqlite":
-        table = model.__table__
-        # Touch nothing: every column that would change on update is set to itself.
+        # Touch nothing else: every column that would change on update is set to itself.
         unchanged = {c: c for c in table.c if c.onupdate is not None or c.primary_key}
-        session.execute(table.update().where(table.c.id == row_id).values(unchanged))
+        session.execute(
+            table.update().where(table.c.id == row_id).values({**unchanged, **changing})
+        )
     if fresh:
         session.expire_all()
-    query = (
-        sa.select(model)
-        .where(model.id == row_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    row = session.scalar(query)
+    if changing and session.get_bind().dialect.name != "sqlite":
+        query = sa.update(model).where(model.id == row_id).values(changing).returning(model)
+        options = {"populate_existing": True, "synchronize_session": False}
+        row = session.scalars(query, execution_options=options).one_or_none()
+    else:
+        query = sa.select(model).where(model.id == row_id).with_for_update()
+        row = session.scalar(query.execution_options(populate_existing=True))
     held.add((model.__tablename__, row_id))
     return row
+
+
+def holds(model, row_id: int) -> bool:
+    """Whether this transaction holds `model`'s row `row_id` (took it with `lock_row`)."""
+    return (model.__tablename__, row_id) in db.session().info.get("locked_rows", ())
 
 
 @sa_event.listens_for(Session, "after_transaction_end")

@@ -148,15 +148,18 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
     from app import create_app, locking
     from app.accounts.models import User
     from app.activity import services as activity
+    from app.calendar import stamps
     from app.extensions import db
     from app.mail import composing
     from app.mail.models import OutboxMessage
+    from app.registration import services as registration
     from app.registration.services import RegistrationDetails
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                       "MAIL_DELIVERY": "manual"})  # fmt: skip
     held, taken = [], {}
     real_lock_row = locking.lock_row
+    holders = (locking, activity, stamps, registration)  # whoever may take the event's lock
 
     def timed_lock_row(model, row_id, **kwargs):
         row = real_lock_row(model, row_id, **kwargs)
@@ -171,7 +174,8 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
     with app.app_context(), app.test_request_context():
         owner = db.session.scalars(sa.select(User).where(User.email == "bench@example.org")).one()
         event = published_themadag(owner, "Themadag Slot", capacity, days_ahead=12)
-        locking.lock_row = activity.lock_row = timed_lock_row
+        for module in holders:
+            module.lock_row = timed_lock_row
         sa_event.listen(Session, "after_commit", released)
         try:
             for i in range(people):
@@ -180,7 +184,8 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
                 db.session.commit()
         finally:
             sa_event.remove(Session, "after_commit", released)
-            locking.lock_row = activity.lock_row = real_lock_row
+            for module in holders:
+                module.lock_row = real_lock_row
         ids = db.session.scalars(sa.select(OutboxMessage.id).where(
             OutboxMessage.event_id == event.id, OutboxMessage.composer != "")).all()  # fmt: skip
         composed = []

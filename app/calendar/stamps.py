@@ -30,7 +30,9 @@ from app.agenda.models import (
     session_speakers,
 )
 from app.calendar.feeds import forget_window
+from app.extensions import db
 from app.knowledge.models import Material
+from app.locking import holds, lock_row
 from app.pages.models import bump_site
 from app.programme.models import Accreditation, Event, Theme, event_themes
 from app.registration.models import Question, Registration
@@ -114,15 +116,55 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
     event_ids.discard(None)
     form_ids.discard(None)
     if event_ids:
-        events = Event.__table__
-        values = {"changed_at": utcnow(), "page_version": events.c.page_version + 1}
-        if form_ids & event_ids:
-            values["form_version"] = sa.case(
-                (events.c.id.in_(sorted(form_ids)), events.c.form_version + 1),
-                else_=events.c.form_version,
-            )
-        connection.execute(events.update().where(events.c.id.in_(sorted(event_ids))).values(values))
-        if has_app_context():
-            forget_window()
+        stamp_events(connection, event_ids, form_ids)
     if site:  # after the events' rows, in the order every transaction takes them
         bump_site(connection)
+
+
+def stamp_events(connection, event_ids: set[int], form_ids: set[int] = frozenset()) -> None:
+    """One up for these events' page counters (and for `form_ids` their form counters), in the
+    caller's transaction: what the listener above does at every flush, also for the one write
+    that goes around a flush (a new registration, inserted with RETURNING under the event's
+    lock: app/registration/services.py)."""
+    events = Event.__table__
+    values = {"changed_at": utcnow(), "page_version": events.c.page_version + 1}
+    if form_ids & event_ids:
+        values["form_version"] = sa.case(
+            (events.c.id.in_(sorted(form_ids)), events.c.form_version + 1),
+            else_=events.c.form_version,
+        )
+    connection.execute(events.update().where(events.c.id.in_(sorted(event_ids))).values(values))
+    if has_app_context():
+        forget_window()
+
+
+def lock_event_moving_its_page(event_id: int) -> Event | None:
+    """The event's lock (`lock_row`), taken by the statement that moves its page counters, for
+    a change the caller is about to make without a flush (`moved_by_the_lock` then tells that
+    nothing more is needed): one round trip fewer while the lock is held. Should the change not
+    come (refused, registered already), a page is rendered once more, never served stale."""
+    if holds(Event, event_id):  # taken earlier in the transaction, perhaps without moving
+        return lock_row(Event, event_id)
+    events = Event.__table__
+    event = lock_row(Event, event_id, changing={"changed_at": utcnow(),
+                                                "page_version": events.c.page_version + 1})  # fmt: skip
+    db.session.info.setdefault(_MOVED_BY_THE_LOCK, set()).add(event_id)
+    if has_app_context():
+        forget_window()
+    return event
+
+
+def event_changed_without_a_flush(event_id: int) -> None:
+    """A change written around the flush (an INSERT … RETURNING) moves its event's counters
+    here, unless the lock that covers it moved them already."""
+    if event_id not in db.session.info.get(_MOVED_BY_THE_LOCK, ()):
+        stamp_events(db.session.connection(), {event_id})
+
+
+_MOVED_BY_THE_LOCK = "pages_moved_by_the_lock"
+
+
+@sa_event.listens_for(OrmSession, "after_transaction_end")
+def _forget_moved(session: OrmSession, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_MOVED_BY_THE_LOCK, None)

@@ -35,14 +35,14 @@ def _lock_statements() -> int:
 def test_a_registration_takes_a_fixed_few_statements_with_a_place_or_on_the_waiting_list(
     client, make_event
 ):
-    """Seven on PostgreSQL: the form's stamp (the form itself is kept: app/activity/
-    posted_form.py); the lock; the person; one count of places and the waiting list; the
-    registration; the page's stamp; the mail's outbox row."""
+    """Six on PostgreSQL: the form's stamp (the form itself is kept: app/activity/
+    posted_form.py); the person; the lock, which moves the page's stamp in the same statement;
+    one count of places and the waiting list; the registration; the mail's outbox row."""
     event = make_event(kind="themadag", capacity=2, hours=6)
     first = _register(client, event, "eerste@example.org")
     with_place = _register(client, event, "anna@example.org")
     waiting = _register(client, event, "bram@example.org")
-    assert len(with_place) == len(waiting) == 6 + _lock_statements(), (with_place, waiting)
+    assert len(with_place) == len(waiting) == 5 + _lock_statements(), (with_place, waiting)
     assert with_place[0] == stamps.FORM and not any("FROM questions" in s for s in with_place)
     # The first post built the form: its event, agenda and questions.
     assert len(first) == len(with_place) + 3 and any("FROM questions" in s for s in first)
@@ -56,7 +56,7 @@ def test_someone_known_takes_two_statements_more(client, make_event):
     first, second = make_event(), make_event()
     _register(client, first, "anna@example.org")
     _register(client, second, "bram@example.org")  # the second event's form is kept from here
-    assert len(_register(client, second, "anna@example.org")) == 8 + _lock_statements()
+    assert len(_register(client, second, "anna@example.org")) == 7 + _lock_statements()
 
 
 def test_the_posted_form_does_not_read_the_agendas_changes(client, make_event):
