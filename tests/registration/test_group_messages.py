@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -290,6 +291,13 @@ def test_the_history_lists_each_message_with_its_delivery(logged_in, mailbox, th
     mailbox.clear()
     logged_in.post(f"/beheer/activiteiten/{event.id}/bericht", data=form(audience="all"))
     mailbox.wait_for(4)
+    # The background sender marks a row sent just after the sink took it: wait for that too,
+    # or its mark could land on the states set below.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        m.status != "sent" for m in outbox("organiser_message")
+    ):
+        time.sleep(0.02)
     [sent] = db.session.scalars(sa.select(GroupMessage)).all()
     assert sent.sent_by_id == owner.id and sent.recipients == 4
     mails = {m.registration_id: m for m in outbox("organiser_message")}
