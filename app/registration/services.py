@@ -321,15 +321,20 @@ def newcomer_position(event: Event) -> int | None:
     return _places_and_newcomer_position(event)[1]
 
 
+_PLACES_AND_LAST_WAITING = sa.select(
+    sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+    sa.func.max(Registration.waitlist_position),
+).where(Registration.event_id == sa.bindparam("event_id"))
+
+
 def _places_and_newcomer_position(event: Event) -> tuple[int | None, int | None]:
     """Places left (None: no limit) and what a newcomer gets: None for a place, else the
     position after the last waiting — a place only while nobody waits for one. One query:
     under a rush this runs under the event's lock for every registration."""
-    confirmed, last_waiting = db.session.execute(
-        sa.select(
-            sa.func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
-            sa.func.max(Registration.waitlist_position),
-        ).where(Registration.event_id == event.id)
+    # Through the session's connection (the ORM adds nothing to two numbers), one statement
+    # built once: a tenth of the lock's time went into building and running it through the ORM.
+    confirmed, last_waiting = db.session.connection().execute(
+        _PLACES_AND_LAST_WAITING, {"event_id": event.id}
     ).one()
     left = _left(event, confirmed)
     if (left is None or left > 0) and last_waiting is None:
