@@ -26,7 +26,12 @@ from app.mail.models import OutboxMessage
 from app.programme.models import Event
 from app.programme.slugs import slugify
 from app.registration.models import Participant, Registration
-from app.registration.services import RegistrationDetails, register, registration_closed_reason
+from app.registration.services import (
+    RegistrationDetails,
+    person_for,
+    register,
+    registration_closed_reason,
+)
 
 FIRST_NAMES = ["Sanne", "Mohamed", "Lotte", "Youssef", "Eva", "Daan", "Fleur", "Bram", "Noor",
                "Thijs", "Iris", "Kerem", "Anouk", "Jesse", "Ilse", "Rachid", "Marloes", "Tim",
@@ -137,12 +142,15 @@ def _carry_out(plan: Plan, event: Event) -> int:
     already = _registered_emails(event)
     made: dict[int, Registration] = {}
     registration_ids: list[int] = []
+    coming = {index: _person(index) for index in plan.people}
+    coming = {index: details for index, details in coming.items() if details.email not in already}
+    # Every person before the event's lock, which the first registration takes (see person_for).
+    people = {index: person_for(details) for index, details in coming.items()}
     with _nobody_mailed(registration_ids):
-        for index in plan.people:
-            details = _person(index)
-            if details.email in already:
-                continue
-            registration = register(event.id, details, tell=False).registration
+        for index, details in coming.items():
+            registration = register(
+                event.id, details, tell=False, person=people[index]
+            ).registration
             registration_ids.append(registration.id)
             made[index] = registration
             chosen = [workshops[title] for title in plan.workshops.get(index, [])]

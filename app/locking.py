@@ -1,6 +1,7 @@
 """One lock per transaction on the row that owns a capacity (pretix's discipline).
 
-PostgreSQL: `SELECT … FOR UPDATE` on the row. SQLite has no row locks: a no-op UPDATE of the
+PostgreSQL: `SELECT … FOR UPDATE` on the row (or an `UPDATE … RETURNING` that changes it as it
+takes the lock: `changing`). SQLite has no row locks: a no-op UPDATE of the
 row takes the database's write lock — the same lock `BEGIN IMMEDIATE` takes — so that what is
 counted next cannot change until the commit. Reads elsewhere keep the driver's usual behaviour."""
 
@@ -39,22 +40,25 @@ def lock_row(model, row_id: int, *, fresh: bool = False, changing: dict | None =
     every object read before the lock — a decision under the lock must not rest on what an
     edit it waited for has changed since (the row lock refreshes only its own row).
     `changing`: columns set by the statement that takes the lock (on PostgreSQL an UPDATE …
-    RETURNING in place of SELECT … FOR UPDATE: one round trip fewer while it is held), only
-    when this call takes it (`holds` tells whether the transaction has it already)."""
+    RETURNING in place of SELECT … FOR UPDATE — its row lock, FOR NO KEY UPDATE, excludes every
+    other taker all the same — one round trip fewer while it is held); the columns that change
+    on every update (`updated_at`) change with them, on both databases. Only for a lock this
+    call takes: `holds` tells whether the transaction has it already."""
     session = db.session()  # the request's own Session, not the scoped proxy
     held = session.info.setdefault("locked_rows", set())
     if (model.__tablename__, row_id) in held:
+        if changing:
+            raise LockOrderError("changing= needs a lock this call takes; see holds()")
         return session.get(model, row_id)  # this transaction holds it already
     if session.new or session.dirty or session.deleted:
         raise LockOrderError("lock_row must come before the first change of a transaction")
     table = model.__table__
     changing = {table.c[name]: value for name, value in (changing or {}).items()}
     if session.get_bind().dialect.name == "sqlite":
-        # Touch nothing else: every column that would change on update is set to itself.
+        # Without `changing`, touch nothing: every column that would change on update is set
+        # to itself.
         unchanged = {c: c for c in table.c if c.onupdate is not None or c.primary_key}
-        session.execute(
-            table.update().where(table.c.id == row_id).values({**unchanged, **changing})
-        )
+        session.execute(table.update().where(table.c.id == row_id).values(changing or unchanged))
     if fresh:
         session.expire_all()
     if changing and session.get_bind().dialect.name != "sqlite":

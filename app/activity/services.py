@@ -126,7 +126,12 @@ def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = 
     return outcome, workshops
 
 
-def full_workshops(outcome, position: int | None, chosen: list[int], workshops) -> list[int]:
+def full_workshops(
+    outcome: registration.RegistrationOutcome,
+    position: int | None,
+    chosen: list[int],
+    workshops: agenda_choices.ChoiceOutcome | None,
+) -> list[int]:
     """Which workshops picked on the form the confirmation page marks full: those the decision
     put on their waiting list. For an address registered already (whose page must look like a
     newcomer's, `position` being what a newcomer gets) those a newcomer would wait for now.

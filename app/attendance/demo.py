@@ -36,9 +36,15 @@ def desk_demo(organiser: User) -> Event:
     event.slug = DESK_DEMO_SLUG
     programme.publish_event(event)
     db.session.flush()
-    for name, organisation in DESK_DEMO_PEOPLE:
-        email = programme.slugify(name).replace("-", ".") + "@voorbeeld.example"
-        details = RegistrationDetails(name=name, email=email, organisation=organisation)
-        registration_services.register(event.id, details, tell=False)  # no mail for made-up people
+    everyone = [
+        RegistrationDetails(name=name, organisation=organisation,
+                            email=programme.slugify(name).replace("-", ".") + "@voorbeeld.example")
+        for name, organisation in DESK_DEMO_PEOPLE
+    ]  # fmt: skip
+    # Every person before the event's lock, which the first registration takes (see person_for).
+    people = [registration_services.person_for(details) for details in everyone]
+    for details, person in zip(everyone, people, strict=True):
+        # No mail for made-up people.
+        registration_services.register(event.id, details, tell=False, person=person)
     set_desk_staff(event, {accounts.user_by_email("balie@kennisagenda.example").id})
     return event

@@ -56,6 +56,8 @@ _SHAPE_THE_FORM = (Event, Session, Room, Question, Accreditation, AgendaRelease,
 # after the decision's commit: that must neither invalidate the event's page nor wait for the
 # event's row the decisions lock.
 _COLUMNS_UNSHOWN = {Registration: frozenset({"ical_sequence"})}
+# The events whose counters the lock of this transaction moved (`lock_event_moving_its_page`).
+_MOVED_BY_THE_LOCK = "pages_moved_by_the_lock"
 
 
 def _shows_a_change(obj) -> bool:
@@ -142,7 +144,8 @@ def lock_event_moving_its_page(event_id: int) -> Event | None:
     """The event's lock (`lock_row`), taken by the statement that moves its page counters, for
     a change the caller is about to make without a flush (`moved_by_the_lock` then tells that
     nothing more is needed): one round trip fewer while the lock is held. Should the change not
-    come (refused, registered already), a page is rendered once more, never served stale."""
+    come (refused, registered already), a page is rendered once more and a feed's ETag moves
+    (calendar apps fetch it once more), never one served stale; a refusal rolls it back."""
     if holds(Event, event_id):  # taken earlier in the transaction, perhaps without moving
         return lock_row(Event, event_id)
     events = Event.__table__
@@ -159,9 +162,6 @@ def event_changed_without_a_flush(event_id: int) -> None:
     here, unless the lock that covers it moved them already."""
     if event_id not in db.session.info.get(_MOVED_BY_THE_LOCK, ()):
         stamp_events(db.session.connection(), {event_id})
-
-
-_MOVED_BY_THE_LOCK = "pages_moved_by_the_lock"
 
 
 @sa_event.listens_for(OrmSession, "after_transaction_end")

@@ -101,6 +101,7 @@ def add_by_hand(
     Workshops as on the public form (once they have a place). `tell`: the person gets the
     usual confirmation or waiting-list mail. An address registered already changes nothing
     and is not mailed. The caller commits."""
+    person = services.person_for(details)  # before the lock, as every registration
     event = lock_row(Event, event_id)
     if event is None:
         raise NotFoundHere()
@@ -112,7 +113,8 @@ def add_by_hand(
         return ByHandOutcome(existing, already_registered=True)
     agenda_choices.check_choice(event, session_ids)
 
-    registration = services.register(event.id, details, tell=False, by_organiser=True).registration
+    registration = services.register(event.id, details, tell=False, by_organiser=True,
+                                      person=person).registration  # fmt: skip
     registration.entered_by_id = by.id
     registration.beyond_capacity = False
     if beyond_capacity and registration.is_waitlisted:

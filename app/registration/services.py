@@ -7,7 +7,7 @@ caller commits once. Nothing here knows about HTTP."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
-from app.calendar.stamps import event_changed_without_a_flush, lock_event_moving_its_page
+from app.calendar.stamps import lock_event_moving_its_page
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
@@ -26,6 +26,7 @@ from app.programme.models import Event
 from app.registration import consents, notifications
 from app.registration.models import Participant, Registration, RegistrationStatus
 from app.registration.participants import participant_and_whether_new
+from app.registration.recording import RegistrationDetails, copy_details, fill_in, inserted
 from app.timezones import format_moment, utcnow
 from app.waiting_list import WaitingList
 
@@ -39,20 +40,6 @@ class RegistrationClosed(DomainError):
 
 class NoPlaceLeft(StateConflict):
     pass
-
-
-@dataclass
-class RegistrationDetails:
-    name: str
-    email: str
-    organisation: str = ""
-    function: str = ""
-    dietary_needs: str = ""
-    register_numbers: dict = field(default_factory=dict)
-    answers: dict = field(default_factory=dict)
-    newsletter: bool = False
-    photos: bool = False
-    language: str = "nl"
 
 
 @dataclass
@@ -173,56 +160,6 @@ def promote_from_waitlist(event: Event) -> list[Registration]:
 # --- registering ---------------------------------------------------------------------------
 
 
-def _details_columns(details: RegistrationDetails) -> dict:
-    """What the form says about a registration, as its columns (the e-mail address is the
-    person)."""
-    return {
-        "name": details.name.strip(),
-        "organisation": details.organisation,
-        "function": details.function,
-        "dietary_needs": details.dietary_needs,
-        "register_numbers": dict(details.register_numbers),
-        "answers": dict(details.answers),
-    }
-
-
-def _copy_details(registration: Registration, details: RegistrationDetails) -> None:
-    for column, value in _details_columns(details).items():
-        setattr(registration, column, value)
-
-
-def _apply(registration: Registration, details: RegistrationDetails) -> None:
-    _copy_details(registration, details)
-    registration.language = details.language
-    registration.privacy_acknowledged_at = utcnow()
-
-
-def _inserted(event: Event, participant: Participant, details: RegistrationDetails,
-              position: int | None) -> Registration:  # fmt: skip
-    """A new registration, with a place (`position` None) or on the waiting list, in one
-    INSERT … RETURNING rather than through a flush: this runs under the event's lock for
-    everyone in a rush, and a flush's bookkeeping took a fifth of the lock's time. The
-    event's counters move with the lock (`lock_event_moving_its_page`), or else here."""
-    now = utcnow()
-    columns = {
-        **_details_columns(details),
-        "event_id": event.id,
-        "participant_id": participant.id,
-        "language": details.language,
-        "privacy_acknowledged_at": now,
-        "status": RegistrationStatus.CONFIRMED
-        if position is None
-        else RegistrationStatus.WAITLISTED,
-        "confirmed_at": now if position is None else None,
-        "waitlist_position": position,
-    }
-    registration = db.session.scalars(
-        sa.insert(Registration).returning(Registration), [columns]
-    ).one()
-    event_changed_without_a_flush(event.id)
-    return registration
-
-
 def tell_registered(registration: Registration) -> None:
     """The mail for a new registration: a place, or a spot on the waiting list (composed after
     the commit, with the workshops as they stand then: app/activity/mails.py)."""
@@ -252,7 +189,10 @@ def register(
     desk after the form has closed (even once the event started); they get a place or
     nothing, never the waiting list, and someone registered already is not mailed again.
     `by_organiser`: added by hand, also outside the form's opening hours (by_hand.py checks
-    the event's phase). `person`: `person_for(details)`, when the caller took the lock."""
+    the event's phase). `person`: `person_for(details)`, which every caller that takes the
+    event's lock itself passes (the form, the desk, an organiser's addition; made under a lock
+    it could deadlock with a post of the same address — tests/registration/test_participant.py).
+    Setting up several registrations in one transaction (the demo data, tests) may leave it out."""
     participant, new_person = person or person_for(details)
     event = lock_event_moving_its_page(event_id)
     if event is None:
@@ -284,11 +224,11 @@ def register(
     if at_desk and not (left is None or left > 0):
         raise NoPlaceLeft(_l("Er is geen plaats meer vrij."))
     if registration is None:
-        registration = _inserted(event, participant, details, position)
+        registration = inserted(event, participant, details, position)
     else:  # a cancelled registration taken up again starts afresh (by_hand sets these after)
         registration.cancelled_at = registration.cancelled_by = None
         registration.entered_by_id, registration.beyond_capacity = None, False
-        _apply(registration, details)
+        fill_in(registration, details)
         if has_place:
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = utcnow()
@@ -308,7 +248,7 @@ def update_details(registration: Registration, details: RegistrationDetails) -> 
     lifecycle.ensure_details_may_change(registration.event)
     if registration.is_cancelled:
         raise StateConflict(_l("Deze aanmelding is geannuleerd."))
-    _copy_details(registration, details)
+    copy_details(registration, details)
     # Their own link: the person themselves, so their record takes the corrected name too.
     registration.participant.name = registration.name
     db.session.flush()
@@ -333,9 +273,11 @@ def _places_and_newcomer_position(event: Event) -> tuple[int | None, int | None]
     under a rush this runs under the event's lock for every registration."""
     # Through the session's connection (the ORM adds nothing to two numbers), one statement
     # built once: a tenth of the lock's time went into building and running it through the ORM.
-    confirmed, last_waiting = db.session.connection().execute(
-        _PLACES_AND_LAST_WAITING, {"event_id": event.id}
-    ).one()
+    # The connection does not flush by itself: what this transaction changed is counted too.
+    db.session.flush()
+    confirmed, last_waiting = (
+        db.session.connection().execute(_PLACES_AND_LAST_WAITING, {"event_id": event.id}).one()
+    )
     left = _left(event, confirmed)
     if (left is None or left > 0) and last_waiting is None:
         return left, None

@@ -112,7 +112,9 @@ def _form_again(slug: str):
     ), 400
 
 
-def _receipt(slug: str, email: str, position: int | None, chosen: list[int], full: list[int]):
+def _receipt(
+    slug: str, email: str, position: int | None, chosen: list[int], full: list[int]
+) -> dict:
     """What the confirmation page repeats of the form just sent: the address typed, the
     workshops picked (and which of them wait for a place), and the status — the same for an
     address registered already as for a new one (`activity.full_workshops`)."""

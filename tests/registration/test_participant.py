@@ -4,15 +4,16 @@ at the same moment: the second insert finds the first's row and reads it, with n
 import threading
 import time
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
+from app.accounts.models import User
 from app.activity import services as activity
 from app.extensions import db
 from app.locking import lock_row
 from app.programme.models import Event
-from app.registration import participants
-from app.registration import services as registration
+from app.registration import by_hand, participants
 from app.registration.models import Participant, Registration
 from app.registration.services import RegistrationDetails
 
@@ -66,14 +67,18 @@ def test_two_transactions_creating_one_person_at_once_share_the_row(app):
     assert any("ON CONFLICT" in statement for statement in statements), statements
 
 
-def test_one_address_sent_twice_while_the_event_is_locked_registers_once(app, make_event):
+@pytest.mark.parametrize("second", ["by_hand", "desk"])
+def test_one_address_sent_twice_while_the_event_is_locked_registers_once(
+    app, make_event, make_user, second
+):
     """The person is found or made before the event's lock is taken (so the lock covers only
-    the decision), in every kind of registration: one address sent through the form and added
-    by an organiser at once, queued behind a third transaction holding the lock, ends as one
-    registration and one 'registered already' — no deadlock, no error. (A registration that
-    took the lock first and then waited for the person the other is making, while that one
-    waits for the lock, would deadlock.)"""
+    the decision), in every kind of registration: one address sent through the form and, at
+    the same moment, added by an organiser or at the desk, both queued behind a third
+    transaction holding the lock, ends as one registration and one 'registered already' — no
+    deadlock, no error. (One that took the lock first and then waited for the person the
+    other was making, while that one waited for the lock, would deadlock.)"""
     event_id = make_event(capacity=10).id
+    organiser_id = make_user().id
     db.session.commit()
     locked, outcomes, errors = threading.Event(), [], []
 
@@ -84,22 +89,24 @@ def test_one_address_sent_twice_while_the_event_is_locked_registers_once(app, ma
             time.sleep(0.6)  # both are sent and wait: one for the lock, one for the person
             db.session.commit()
 
-    def post(by_organiser: bool) -> None:
+    def send(how: str) -> None:
         locked.wait(10)
         details = RegistrationDetails("Cas", "cas@example.org")
         with app.app_context():
             try:
-                if by_organiser:
-                    outcome = registration.register(event_id, details, by_organiser=True)
+                if how == "by_hand":
+                    by = db.session.get(User, organiser_id)
+                    outcome = by_hand.add_by_hand(event_id, details, [], by=by, tell=False)
                 else:
-                    outcome, _ = activity.register(event_id, details, [])
+                    at_desk = how == "desk"
+                    outcome, _ = activity.register(event_id, details, [], at_desk=at_desk)
                 outcomes.append(outcome.already_registered)
                 db.session.commit()
             except Exception as error:  # noqa: BLE001 — the test reports it
                 errors.append(repr(error))
 
-    posts = [threading.Thread(target=post, args=(by,)) for by in (False, True)]
-    threads = [threading.Thread(target=hold_the_lock), *posts]
+    senders = [threading.Thread(target=send, args=(how,)) for how in ("form", second)]
+    threads = [threading.Thread(target=hold_the_lock), *senders]
     for thread in threads:
         thread.start()
     for thread in threads:
