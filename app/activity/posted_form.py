@@ -38,7 +38,6 @@ class Numbered:
 @dataclass(frozen=True)
 class FormShape:
     event_id: int
-    slug: str
     closed_reason: object  # why registering is not possible now; None when it is
     form_class: type | None
     questions: tuple[Numbered, ...]
@@ -50,7 +49,6 @@ class FormShape:
         event = page.event
         return cls(
             event_id=event.id,
-            slug=event.slug,
             closed_reason=page.closed_reason,
             form_class=None if page.form is None else type(page.form),
             questions=tuple(Numbered(q.id) for q in page.questions or ()),

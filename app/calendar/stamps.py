@@ -129,7 +129,7 @@ def stamp_events(connection, event_ids: set[int], form_ids: set[int] = frozenset
     that goes around a flush (a new registration, inserted with RETURNING under the event's
     lock: app/registration/services.py)."""
     events = Event.__table__
-    values = {"changed_at": utcnow(), "page_version": events.c.page_version + 1}
+    values = _page_moves()
     if form_ids & event_ids:
         values["form_version"] = sa.case(
             (events.c.id.in_(sorted(form_ids)), events.c.form_version + 1),
@@ -140,17 +140,20 @@ def stamp_events(connection, event_ids: set[int], form_ids: set[int] = frozenset
         forget_window()
 
 
+def _page_moves() -> dict:
+    """The columns a change of an event moves: when it changed, and its page counter."""
+    return {"changed_at": utcnow(), "page_version": Event.__table__.c.page_version + 1}
+
+
 def lock_event_moving_its_page(event_id: int) -> Event | None:
     """The event's lock (`lock_row`), taken by the statement that moves its page counters, for
-    a change the caller is about to make without a flush (`moved_by_the_lock` then tells that
-    nothing more is needed): one round trip fewer while the lock is held. Should the change not
+    a change the caller is about to make without a flush (`event_changed_without_a_flush`
+    then knows nothing more is needed): one round trip fewer while the lock is held. Should the change not
     come (refused, registered already), a page is rendered once more and a feed's ETag moves
     (calendar apps fetch it once more), never one served stale; a refusal rolls it back."""
     if holds(Event, event_id):  # taken earlier in the transaction, perhaps without moving
         return lock_row(Event, event_id)
-    events = Event.__table__
-    event = lock_row(Event, event_id, changing={"changed_at": utcnow(),
-                                                "page_version": events.c.page_version + 1})  # fmt: skip
+    event = lock_row(Event, event_id, changing=_page_moves())
     db.session.info.setdefault(_MOVED_BY_THE_LOCK, set()).add(event_id)
     if has_app_context():
         forget_window()

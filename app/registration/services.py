@@ -273,7 +273,7 @@ def _places_and_newcomer_position(event: Event) -> tuple[int | None, int | None]
     under a rush this runs under the event's lock for every registration."""
     # Through the session's connection (the ORM adds nothing to two numbers), one statement
     # built once: a tenth of the lock's time went into building and running it through the ORM.
-    # The connection does not flush by itself: what this transaction changed is counted too.
+    # A connection does not flush by itself: flush first, so this transaction's own changes count.
     db.session.flush()
     confirmed, last_waiting = (
         db.session.connection().execute(_PLACES_AND_LAST_WAITING, {"event_id": event.id}).one()
