@@ -23,6 +23,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.extensions import db, mail
+from app.inserts import as_object, insert_of
 from app.mail import composing
 from app.mail.background import BackgroundSender
 from app.mail.mime import as_email, one_line  # noqa: F401 - one_line: part of this module's API
@@ -68,6 +69,16 @@ def render_message(content: MailContent) -> tuple[str, str, str]:
     return content.subject, text, html
 
 
+_QUEUED = ("kind", "recipient", "subject", "text_body", "html_body", "event_id", "registration_id",
+           "group_message_id", "calendar", "calendar_method", "reply_to", "list_id",
+           "unsubscribe_url", "qr_url", "composer", "composer_input", "message_id", "status",
+           "next_attempt_at")  # fmt: skip
+
+
+# Built once (app/inserts.py): a new registration queues its mail under the event's lock.
+_NEW_MESSAGE = as_object(OutboxMessage, insert_of(OutboxMessage, _QUEUED))
+
+
 def queue_message(
     *,
     kind: str,
@@ -92,31 +103,19 @@ def queue_message(
     `composer`: rendered after the commit instead, by that composer (app/mail/composing.py),
     with `composer_input`; the texts are then left empty here."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "kennisagenda"
-    message = OutboxMessage(
-        kind=kind,
-        recipient=recipient,
-        subject=subject,
-        text_body=text_body,
-        html_body=html_body,
-        event_id=event_id,
-        registration_id=registration_id,
-        group_message_id=group_message_id,
-        calendar=calendar,
-        calendar_method=calendar_method,
-        reply_to=reply_to,
-        list_id=list_id,
-        unsubscribe_url=unsubscribe_url,
-        qr_url=qr_url,
-        composer=composer,
-        composer_input=composer_input,
+    values = {
+        "kind": kind, "recipient": recipient, "subject": subject, "text_body": text_body,
+        "html_body": html_body, "event_id": event_id, "registration_id": registration_id,
+        "group_message_id": group_message_id, "calendar": calendar,
+        "calendar_method": calendar_method, "reply_to": reply_to, "list_id": list_id,
+        "unsubscribe_url": unsubscribe_url, "qr_url": qr_url, "composer": composer,
+        "composer_input": composer_input,
         # Not email.utils.make_msgid: its randomness comes from `random`, which a seeded
         # generator (a test's, a library's) repeats within one clock tick.
-        message_id=f"<{secrets.token_hex(16)}@{host}>",
-        status=OutboxStatus.PENDING,
-        next_attempt_at=utcnow(),
-    )
-    db.session.add(message)
-    db.session.flush()
+        "message_id": f"<{secrets.token_hex(16)}@{host}>",
+        "status": OutboxStatus.PENDING, "next_attempt_at": utcnow(),
+    }  # fmt: skip
+    message = db.session.scalars(_NEW_MESSAGE, values).one()
     hand_on_after_commit([message.id])
     return message
 

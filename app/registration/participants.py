@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
+from app.inserts import as_object, insert_of
 from app.registration.models import Participant
 
 
@@ -15,6 +16,15 @@ def participant_by_email(email: str, name: str) -> Participant:
     """The person with this address; created with `name` if new. An existing person's name is
     never changed here: anyone can type anyone's address into the form."""
     return participant_and_whether_new(email, name)[0]
+
+
+def _new_person(insert) -> sa.Select:
+    new = insert_of(Participant, ("email", "name"), insert)
+    return as_object(Participant, new.on_conflict_do_nothing(index_elements=["email"]))
+
+
+# Built once per dialect (app/inserts.py): every registration of a rush runs it.
+_NEW_PERSON = {False: _new_person(sqlite_insert), True: _new_person(postgresql_insert)}
 
 
 def participant_and_whether_new(email: str, name: str) -> tuple[Participant, bool]:
@@ -25,13 +35,8 @@ def participant_and_whether_new(email: str, name: str) -> tuple[Participant, boo
     # statement. The insert that finds a row (someone known, or a person two registrations
     # create at once) does nothing, and that row is read: someone known pays one statement
     # more (and, on PostgreSQL, a sequence number).
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Participant)
-    created = db.session.scalar(
-        insert.values(email=email, name=name)
-        .on_conflict_do_nothing(index_elements=[Participant.email])
-        .returning(Participant)
-    )
+    statement = _NEW_PERSON[db.session.get_bind().dialect.name == "postgresql"]
+    created = db.session.scalars(statement, {"email": email, "name": name}).one_or_none()
     if created is not None:
         return created, True
     return db.session.scalars(sa.select(Participant).where(Participant.email == email)).one(), False

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from app.calendar.stamps import event_changed_without_a_flush
 from app.extensions import db
+from app.inserts import as_object, insert_of
 from app.programme.models import Event
 from app.registration.models import Participant, Registration, RegistrationStatus
 from app.timezones import utcnow
@@ -53,6 +52,14 @@ def fill_in(registration: Registration, details: RegistrationDetails) -> None:
     registration.privacy_acknowledged_at = utcnow()
 
 
+_INSERTED = ("name", "organisation", "function", "dietary_needs", "register_numbers", "answers",
+             "event_id", "participant_id", "language", "privacy_acknowledged_at", "status",
+             "confirmed_at", "waitlist_position")  # fmt: skip
+
+
+_NEW_REGISTRATION = as_object(Registration, insert_of(Registration, _INSERTED))  # app/inserts.py
+
+
 def inserted(event: Event, participant: Participant, details: RegistrationDetails,
              position: int | None) -> Registration:  # fmt: skip
     """A new registration, with a place (`position` None) or on the waiting list, in one
@@ -71,8 +78,6 @@ def inserted(event: Event, participant: Participant, details: RegistrationDetail
         "confirmed_at": now if position is None else None,
         "waitlist_position": position,
     }
-    registration = db.session.scalars(
-        sa.insert(Registration).returning(Registration), [columns]
-    ).one()
+    registration = db.session.scalars(_NEW_REGISTRATION, columns).one()
     event_changed_without_a_flush(event.id)
     return registration
