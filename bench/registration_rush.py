@@ -4,7 +4,8 @@
     python -m bench.registration_rush --postgres URL  # PostgreSQL (an empty database), 4 workers
 
 Prints confirmed / waitlisted / 5xx counts, registrations per second, and the ratio to a bare
-endpoint that inserts one row through the same server and database. Each registration does
+endpoint that inserts one row through the same server and database, and to the least form
+(bench/bare_app.py): `--rounds` times in turn, each round on a new event, then the medians. Each registration does
 the whole job: lock, count, insert, queue two rows of mail, render the mail and an .ics, and
 deliver it over SMTP to a local sink (aiosmtpd)."""
 
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -34,8 +36,9 @@ class Sink:
         return "250 OK"
 
 
-def prepare(database_url: str, capacity: int) -> str:
-    """Migrate the empty database and create one published event; returns its slug."""
+def prepare(database_url: str, capacity: int, events: int = 1) -> list[str]:
+    """Migrate the empty database and create `events` published events (one per round);
+    returns their slugs."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -46,10 +49,11 @@ def prepare(database_url: str, capacity: int) -> str:
     with app.app_context():
         upgrade()
         owner = accounts.create_user("bench@example.org", "Bench", "organiser", "bench-wachtwoord")
-        slug = published_themadag(owner, "Themadag Rush", capacity, days_ahead=10).slug
+        slugs = [published_themadag(owner, f"Themadag Rush {n + 1}", capacity, days_ahead=10 + n).slug
+                 for n in range(events)]  # fmt: skip
         db.engine.dispose()
     bench_rows.create(database_url)
-    return slug
+    return slugs
 
 
 def published_themadag(owner, title: str, capacity: int, days_ahead: int):
@@ -70,9 +74,32 @@ def published_themadag(owner, title: str, capacity: int, days_ahead: int):
     return event
 
 
+@dataclass
+class Round:
+    registrations: list  # (status, seconds) per post
+    bare: list
+    least: list
+
+    @staticmethod
+    def rate(results: list) -> float:
+        return len(results) / _busy_span(results)
+
+    @property
+    def ratio(self) -> float:
+        return self.rate(self.registrations) / self.rate(self.bare)
+
+    @property
+    def least_ratio(self) -> float:
+        return self.rate(self.least) / self.rate(self.bare)
+
+    @property
+    def over_least(self) -> float:
+        return self.rate(self.registrations) / self.rate(self.least)
+
+
 def run(database_url: str, people: int, capacity: int, workers: int, threads: int,
-        delivery: str = "immediate", redis: str | None = None) -> None:  # fmt: skip
-    slug = prepare(database_url, capacity)
+        delivery: str = "immediate", redis: str | None = None, rounds: int = 1) -> None:  # fmt: skip
+    slugs = prepare(database_url, capacity, events=rounds)
     sink = Controller(Sink(), hostname="127.0.0.1", port=free_port())
     sink.start()
     env = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port), "MAIL_DELIVERY": delivery}
@@ -80,22 +107,17 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
     if delivery == "rq":  # a real worker beside the server, on the same cores
         env |= {"REDIS_URL": redis, "RQ_CONNECTION": redis}
         worker = rq_worker(database_url, env)
+    done: list[Round] = []
     try:
         with serve(
             database_url, workers=workers, threads=threads, env=env, app="bench.bare_app:app"
         ) as url:
-            page = f"/activiteiten/{slug}"
-            posts = [(page + "/aanmelden", {"name": f"Deelnemer {i}", "email": f"b{i}@example.org",
-                      "privacy": "y"}) for i in range(people)]  # fmt: skip
-            registrations = rush([Visitor(url) for _ in range(people)], [page] * people, posts)
-
-            bare_posts = [("/_bench/insert", {"email": f"b{i}@example.org"}) for i in range(people)]
-            bare = rush([Visitor(url) for _ in range(people)], ["/contact"] * people, bare_posts)
-            least_posts = [("/_bench/form", {"name": f"Minst {i}", "email": f"f{i}@example.org",
-                            "privacy": "y"}) for i in range(people)]  # fmt: skip
-            least = rush([Visitor(url) for _ in range(people)], ["/contact"] * people, least_posts)
+            # In turn, round after round, so that a stall of the machine (they come and go on
+            # a shared one) falls on all three alike; each round's event is a fresh one.
+            for n, slug in enumerate(slugs):
+                done.append(_round(url, slug, n, people))
         if worker is not None:
-            drained = _wait_for_mail(people)
+            drained = _wait_for_mail(people * rounds)
     finally:
         sink.stop()
         if worker is not None:
@@ -104,38 +126,66 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
 
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
-        counts = dict(connection.execute(sa.text(
-            "SELECT status, count(*) FROM registrations GROUP BY status")).all())  # fmt: skip
-        positions = [r[0] for r in connection.execute(sa.text(
-            "SELECT waitlist_position FROM registrations WHERE status = 'waitlisted' ORDER BY 1"))]  # fmt: skip
+        outcomes = [_outcome(connection, slug) for slug in slugs]
     engine.dispose()
 
-    reg_rate = len(registrations) / _busy_span(registrations)
-    bare_rate = len(bare) / _busy_span(bare)
     print(f"database            {engine.dialect.name} ({workers} worker(s) x {threads} thread(s))")
-    print(f"people / places     {people} / {capacity}")
-    print(f"mail delivery       {delivery}")
-    print(f"confirmed           {counts.get('confirmed', 0)}")
-    print(f"waitlisted          {counts.get('waitlisted', 0)} (positions 1..{len(positions)} gapless: "
-          f"{positions == list(range(1, len(positions) + 1))})")  # fmt: skip
-    print(f"5xx                 {sum(1 for s, _ in registrations if s >= 500)}")
-    print(f"mails delivered     {Sink.received}")
-    print(f"registrations/s     {reg_rate:.1f}   (median latency {statistics.median(t for _, t in registrations) * 1000:.0f} ms,"
-          f" max {max(t for _, t in registrations) * 1000:.0f} ms)")  # fmt: skip
     print(
-        f"bare inserts/s      {bare_rate:.1f}   (median latency {statistics.median(t for _, t in bare) * 1000:.0f} ms)"
+        f"people / places     {people} / {capacity} per round, {rounds} round(s), each a new event"
     )
-    print(f"ratio               {reg_rate / bare_rate:.2f} of the bare endpoint")
-    least_rate = len(least) / _busy_span(least)
-    print(f"least form/s        {least_rate:.1f}   ({least_rate / bare_rate:.2f} of the bare endpoint;"
-          f" {sum(1 for s, _ in least if s != 302)} not redirected): a form of three fields "
-          "with CSRF, one row, a receipt in the session, a redirect")  # fmt: skip
-    print(f"registration ÷ least form {reg_rate / least_rate:.2f}")
+    print(f"mail delivery       {delivery}")
+    for n, (result, (confirmed, waitlisted, gapless)) in enumerate(
+        zip(done, outcomes, strict=True), 1
+    ):
+        print(f"round {n}             {confirmed} confirmed, {waitlisted} waiting (1..{waitlisted} gapless: "
+              f"{gapless}), {sum(1 for s, _ in result.registrations if s >= 500)} 5xx; "
+              f"registrations/s {result.rate(result.registrations):.0f}, bare inserts/s "
+              f"{result.rate(result.bare):.0f}, least form/s {result.rate(result.least):.0f} "
+              f"({sum(1 for s, _ in result.least if s != 302)} not redirected); "
+              f"ratio {result.ratio:.2f}, least form {result.least_ratio:.2f}, "
+              f"registration ÷ least form {result.over_least:.2f}")  # fmt: skip
+    last = done[-1]
+    print(f"mails delivered     {Sink.received}")
+    print(f"registrations/s     {statistics.median(r.rate(r.registrations) for r in done):.1f}   (median of the rounds; "
+          f"last round: median latency {statistics.median(t for _, t in last.registrations) * 1000:.0f} ms,"
+          f" max {max(t for _, t in last.registrations) * 1000:.0f} ms)")  # fmt: skip
+    print(
+        f"bare inserts/s      {statistics.median(r.rate(r.bare) for r in done):.1f}   (median of the rounds)"
+    )
+    print(f"ratio               {statistics.median(r.ratio for r in done):.2f} of the bare endpoint "
+          f"(median of the rounds' ratios; {min(r.ratio for r in done):.2f}–{max(r.ratio for r in done):.2f})")  # fmt: skip
+    print(f"least form/s        {statistics.median(r.rate(r.least) for r in done):.1f}   "
+          f"({statistics.median(r.least_ratio for r in done):.2f} of the bare endpoint): a form of three "
+          "fields with CSRF, one row, a receipt in the session, a redirect")  # fmt: skip
+    print(f"registration ÷ least form {statistics.median(r.over_least for r in done):.2f}")
     lock_hold(database_url)
     if worker is not None:
-        print(f"mail drained        {Sink.received} of {people} sent by the RQ worker "
+        print(f"mail drained        {Sink.received} of {people * rounds} sent by the RQ worker "
               f"{drained:.1f} s after the last registration was answered"
-              + ("" if Sink.received >= people else " — NOT ALL, gave up waiting"))  # fmt: skip
+              + ("" if Sink.received >= people * rounds else " — NOT ALL, gave up waiting"))  # fmt: skip
+
+
+def _round(url: str, slug: str, n: int, people: int) -> Round:
+    page = f"/activiteiten/{slug}"
+    posts = [(page + "/aanmelden", {"name": f"Deelnemer {i}", "email": f"r{n}-{i}@example.org",
+              "privacy": "y"}) for i in range(people)]  # fmt: skip
+    registrations = rush([Visitor(url) for _ in range(people)], [page] * people, posts)
+    bare_posts = [("/_bench/insert", {"email": f"b{n}-{i}@example.org"}) for i in range(people)]
+    bare = rush([Visitor(url) for _ in range(people)], ["/contact"] * people, bare_posts)
+    least_posts = [("/_bench/form", {"name": f"Minst {i}", "email": f"f{n}-{i}@example.org",
+                    "privacy": "y"}) for i in range(people)]  # fmt: skip
+    least = rush([Visitor(url) for _ in range(people)], ["/contact"] * people, least_posts)
+    return Round(registrations, bare, least)
+
+
+def _outcome(connection, slug: str) -> tuple[int, int, bool]:
+    """Confirmed and waiting at the event of `slug`, and whether the waiting list is 1…n."""
+    rows = connection.execute(sa.text(
+        "SELECT r.status, r.waitlist_position FROM registrations r JOIN events e "
+        "ON e.id = r.event_id WHERE e.slug = :slug"), {"slug": slug}).all()  # fmt: skip
+    positions = sorted(p for status, p in rows if status == "waitlisted")
+    confirmed = sum(1 for status, _ in rows if status == "confirmed")
+    return confirmed, len(positions), positions == list(range(1, len(positions) + 1))
 
 
 def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
@@ -235,15 +285,23 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="for --delivery rq")
     parser.add_argument("--workers", type=int, help="gunicorn workers (PostgreSQL 4, SQLite 1)")
     parser.add_argument("--threads", type=int, help="threads per worker (PostgreSQL 1, SQLite 16)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of the three rushes in turn, each on a new event (3)",
+    )
     args = parser.parse_args()
     if args.postgres:
         run(args.postgres, args.people, args.capacity, workers=args.workers or 4,
-            threads=args.threads or 1, delivery=args.delivery, redis=args.redis)  # fmt: skip
+            threads=args.threads or 1, delivery=args.delivery, redis=args.redis,
+            rounds=args.rounds)  # fmt: skip
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
             run(url, args.people, args.capacity, workers=args.workers or 1,
-                threads=args.threads or 16, delivery=args.delivery, redis=args.redis)  # fmt: skip
+                threads=args.threads or 16, delivery=args.delivery, redis=args.redis,
+                rounds=args.rounds)  # fmt: skip
 
 
 if __name__ == "__main__":
