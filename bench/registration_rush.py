@@ -12,14 +12,19 @@ deliver it over SMTP to a local sink (aiosmtpd)."""
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -79,6 +84,8 @@ class Round:
     registrations: list  # (status, seconds) per post
     bare: list
     least: list
+    readers: Counter | None = None  # with --readers: the event page's answers during the rush
+    reading_seconds: float = 0.0
 
     @staticmethod
     def rate(results: list) -> float:
@@ -98,7 +105,8 @@ class Round:
 
 
 def run(database_url: str, people: int, capacity: int, workers: int, threads: int,
-        delivery: str = "immediate", redis: str | None = None, rounds: int = 1) -> None:  # fmt: skip
+        delivery: str = "immediate", redis: str | None = None, rounds: int = 1,
+        readers: int = 0) -> None:  # fmt: skip
     slugs = prepare(database_url, capacity, events=rounds)
     sink = Controller(Sink(), hostname="127.0.0.1", port=free_port())
     sink.start()
@@ -115,7 +123,7 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
             # In turn, round after round, so that a stall of the machine (they come and go on
             # a shared one) falls on all three alike; each round's event is a fresh one.
             for n, slug in enumerate(slugs):
-                done.append(_round(url, slug, n, people))
+                done.append(_round(url, slug, n, people, readers))
         if worker is not None:
             drained = _wait_for_mail(people * rounds)
     finally:
@@ -144,6 +152,10 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
               f"({sum(1 for s, _ in result.least if s != 302)} not redirected); "
               f"ratio {result.ratio:.2f}, least form {result.least_ratio:.2f}, "
               f"registration ÷ least form {result.over_least:.2f}")  # fmt: skip
+        if result.readers is not None:
+            print(f"  readers           the event page during the registrations: "
+                  f"{sum(result.readers.values()) / result.reading_seconds:.0f}/s by {readers} "
+                  f"connection(s), answers {dict(result.readers)}")  # fmt: skip
     last = done[-1]
     print(f"mails delivered     {Sink.received}")
     print(f"registrations/s     {statistics.median(r.rate(r.registrations) for r in done):.1f}   (median of the rounds; "
@@ -165,17 +177,57 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
               + ("" if Sink.received >= people * rounds else " — NOT ALL, gave up waiting"))  # fmt: skip
 
 
-def _round(url: str, slug: str, n: int, people: int) -> Round:
+def _round(url: str, slug: str, n: int, people: int, readers: int = 0) -> Round:
     page = f"/activiteiten/{slug}"
     posts = [(page + "/aanmelden", {"name": f"Deelnemer {i}", "email": f"r{n}-{i}@example.org",
               "privacy": "y"}) for i in range(people)]  # fmt: skip
-    registrations = rush([Visitor(url) for _ in range(people)], [page] * people, posts)
+    with _reading(url + page, readers) as reading:
+        registrations = rush([Visitor(url) for _ in range(people)], [page] * people, posts)
     bare_posts = [("/_bench/insert", {"email": f"b{n}-{i}@example.org"}) for i in range(people)]
     bare = rush([Visitor(url) for _ in range(people)], ["/contact"] * people, bare_posts)
     least_posts = [("/_bench/form", {"name": f"Minst {i}", "email": f"f{n}-{i}@example.org",
                     "privacy": "y"}) for i in range(people)]  # fmt: skip
     least = rush([Visitor(url) for _ in range(people)], ["/contact"] * people, least_posts)
-    return Round(registrations, bare, least)
+    return Round(registrations, bare, least, *reading)
+
+
+@contextmanager
+def _reading(url: str, connections: int):
+    """`connections` visitors without cookies loading `url` over and over (keep-alive) while
+    the block runs; yields [the answers by status, seconds] (empty without connections)."""
+    result: list = []
+    if not connections:
+        yield result
+        return
+    statuses: Counter = Counter()
+    stop = threading.Event()
+    parts = urlsplit(url)
+
+    def read() -> None:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        while not stop.is_set():
+            try:
+                connection.request("GET", parts.path)
+                response = connection.getresponse()
+                response.read()
+                statuses[response.status] += 1
+            except (OSError, http.client.HTTPException):
+                statuses["error"] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        connection.close()
+
+    threads = [threading.Thread(target=read) for _ in range(connections)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    try:
+        yield result
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        result.extend([statuses, time.perf_counter() - started])
 
 
 def _outcome(connection, slug: str) -> tuple[int, int, bool]:
@@ -286,6 +338,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (PostgreSQL 4, SQLite 1)")
     parser.add_argument("--threads", type=int, help="threads per worker (PostgreSQL 1, SQLite 16)")
     parser.add_argument(
+        "--readers",
+        type=int,
+        default=0,
+        help="connections loading the event page during each registration rush",
+    )
+    parser.add_argument(
         "--rounds",
         type=int,
         default=3,
@@ -295,13 +353,13 @@ def main() -> None:
     if args.postgres:
         run(args.postgres, args.people, args.capacity, workers=args.workers or 4,
             threads=args.threads or 1, delivery=args.delivery, redis=args.redis,
-            rounds=args.rounds)  # fmt: skip
+            rounds=args.rounds, readers=args.readers)  # fmt: skip
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
             run(url, args.people, args.capacity, workers=args.workers or 1,
                 threads=args.threads or 16, delivery=args.delivery, redis=args.redis,
-                rounds=args.rounds)  # fmt: skip
+                rounds=args.rounds, readers=args.readers)  # fmt: skip
 
 
 if __name__ == "__main__":
