@@ -15,7 +15,7 @@ from app.agenda import notifications as agenda_notifications
 from app.agenda import reading as agenda_reading
 from app.agenda import releases
 from app.agenda import services as agenda
-from app.calendar.stamps import lock_event_moving_its_page
+from app.calendar.stamps import lock_event_moving_its_places
 from app.errors import NotFoundHere
 from app.locking import lock_row
 from app.programme import lifecycle
@@ -108,7 +108,7 @@ def register(event_id: int, details, session_ids: list[int], *, at_desk: bool = 
     on the event's waiting list (or registered already) gets no workshop now; they choose once
     they have a place. `at_desk`: a walk-in (see `registration.register`)."""
     person = registration.person_for(details)  # before the lock (see there)
-    event = lock_event_moving_its_page(event_id)  # a registration changes the event's page
+    event = lock_event_moving_its_places(event_id)  # a registration moves its places
     if event is None:
         raise NotFoundHere()
     if (

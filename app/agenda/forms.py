@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from wtforms import HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice as Choice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
@@ -18,6 +19,7 @@ from app.forms import (
     clean_text,
 )
 from app.markdown import MARKDOWN_HINT
+from app.pages.cache import page_slot
 from app.programme.forms import LocalDateTimeField, MultiCheckboxField
 from app.registration.forms import event_fields, registration_form_for
 from app.timezones import format_period
@@ -100,14 +102,23 @@ class SpeakerForm(Form):
     )
 
 
+def full_workshop_suffix(seats_left: int | None) -> str:
+    """What a workshop's choice on a form adds when choosing it means its waiting list."""
+    return " " + str(_l("(vol – u komt op de wachtlijst)")) if seats_left == 0 else ""
+
+
 def _workshop_label(session, seats_left, language: str) -> str:
     parts = [session.title]
     if session.room is not None:
         parts.append(session.room.name)
     label = " – ".join(parts)
-    if seats_left == 0:
-        label += " " + str(_l("(vol – u komt op de wachtlijst)"))
-    return label
+    # On the event page kept in the cache, the suffix is one of the places filled in per
+    # request (app/activity/places.py).
+    suffix = full_workshop_suffix(seats_left)
+    slot = page_slot(f"places:choice:{session.id}", escape(suffix))
+    if slot is not None:
+        return escape(label) + slot
+    return label + suffix
 
 
 def workshop_fields(rondes, counts, required: bool, language: str) -> list[tuple[str, RadioField]]:

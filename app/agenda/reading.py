@@ -7,7 +7,15 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from app.agenda import rules
-from app.agenda.models import AgendaChange, Room, Session, SessionChoice, SessionStatus, Speaker
+from app.agenda.models import (
+    AgendaChange,
+    ChoiceStatus,
+    Room,
+    Session,
+    SessionChoice,
+    SessionStatus,
+    Speaker,
+)
 from app.errors import NotFoundHere
 from app.extensions import db
 from app.programme.models import Event
@@ -91,10 +99,39 @@ def workshop_counts(event: Event) -> dict[int, dict[str, int]]:
 
 
 def seats_left(session: Session, counts: dict[int, dict[str, int]]) -> int | None:
-    capacity = session.effective_capacity
-    if capacity is None:
-        return None
-    return max(capacity - counts.get(session.id, {}).get("confirmed", 0), 0)
+    return _left(session.effective_capacity, counts.get(session.id, {}).get("confirmed", 0))
+
+
+def _places_left_statement() -> sa.Select:
+    confirmed = (
+        sa.select(sa.func.count())
+        .where(
+            SessionChoice.session_id == Session.id, SessionChoice.status == ChoiceStatus.CONFIRMED
+        )
+        .scalar_subquery()
+    )
+    # The capacity as `Session.effective_capacity` reads it: its own, else its room's.
+    return (
+        sa.select(Session.id, sa.func.coalesce(Session.capacity, Room.capacity), confirmed)
+        .outerjoin(Room, Session.room_id == Room.id)
+        .where(Session.event_id == sa.bindparam("event_id"),
+               Session.status == SessionStatus.SCHEDULED)
+    )  # fmt: skip
+
+
+_PLACES_LEFT = _places_left_statement()  # built once: it runs after every registration
+
+
+def places_left(event_id: int) -> dict[int, int | None]:
+    """Places left in each scheduled session of the event (None: no limit), as `seats_left`
+    counts them, in one query of plain rows: for the event page's places, filled in after
+    every registration (app/activity/places.py)."""
+    rows = db.session.execute(_PLACES_LEFT, {"event_id": event_id})
+    return {session_id: _left(capacity, taken) for session_id, capacity, taken in rows}
+
+
+def _left(capacity: int | None, confirmed: int) -> int | None:
+    return None if capacity is None else max(capacity - confirmed, 0)
 
 
 def event_rondes(event: Event, sessions: list[Session] | None = None) -> list[rules.Ronde]:

@@ -1,10 +1,11 @@
-"""Keeps `Event.changed_at` and `Event.page_version`: when, and how many times, anything a
-feed, the API or a public page shows of an event changed — the event itself, a session,
-room, speaker, theme, registration, workshop choice, release, question or material.
+"""Keeps `Event.changed_at`, `Event.page_version` and `Event.places_version`: when, and how many
+times, anything a feed, the API or a public page shows of an event changed — the event
+itself, a session, room, speaker, theme, release, question or material (the page's counter),
+a registration or workshop choice (the places' counter).
 
 Feeds answer conditional requests from `changed_at` (ETag and Last-Modified) without building
 a calendar; cached public pages are served only while the `page_version` they were rendered
-at is current (app/pages). Both are kept at flush time rather than by each service, so no
+at is current, their places while the `places_version` (app/pages). All are kept at flush time rather than by each service, so no
 service can forget them: a validator that misses one change serves a stale page. They are
 written with a plain UPDATE, which leaves the event's optimistic-locking version alone: a
 registration must not make an organiser's open edit form stale. Changes that reach beyond one
@@ -48,6 +49,9 @@ SHOWN = (*_OWN_EVENT_ID, Event, SessionChoice, Speaker, Theme)
 # register numbers, the event's window and options) also moves `Event.form_version`;
 # registrations, workshop choices, materials, speakers and themes do not.
 _SHAPE_THE_FORM = (Event, Session, Room, Question, Accreditation, AgendaRelease, AgendaChange)
+# What only changes the places a page shows moves `Event.places_version` instead of the page's
+# counter: the page is kept and its places filled in afresh (app/activity/places.py).
+_PLACES = (Registration, SessionChoice)
 
 
 # Registrations count by their columns, less those no page or feed shows; their collections
@@ -56,7 +60,7 @@ _SHAPE_THE_FORM = (Event, Session, Room, Question, Accreditation, AgendaRelease,
 # after the decision's commit: that must neither invalidate the event's page nor wait for the
 # event's row the decisions lock.
 _COLUMNS_UNSHOWN = {Registration: frozenset({"ical_sequence"})}
-# The events whose counters the lock of this transaction moved (`lock_event_moving_its_page`).
+# The events whose counters the lock of this transaction moved (`lock_event_moving_its_places`).
 _MOVED_BY_THE_LOCK = "pages_moved_by_the_lock"
 
 
@@ -82,6 +86,7 @@ def _touched(session: OrmSession):
 def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
     event_ids, session_ids, speaker_ids, theme_ids = set(), set(), set(), set()
     form_ids: set[int] = set()
+    places_ids: set[int] = set()
     site = False
     for obj in _touched(session):
         if isinstance(obj, _SHAPE_THE_FORM):
@@ -89,6 +94,8 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
         if isinstance(obj, Event):
             event_ids.add(obj.id)
             site = site or obj in session.new or obj in session.deleted
+        elif isinstance(obj, Registration):
+            places_ids.add(obj.event_id)
         elif isinstance(obj, _OWN_EVENT_ID):
             event_ids.add(obj.event_id)
         elif isinstance(obj, SessionChoice):
@@ -98,12 +105,12 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
         elif isinstance(obj, Theme):
             theme_ids.add(obj.id)
             site = True
-    if not (event_ids or session_ids or speaker_ids or theme_ids or site):
+    if not (event_ids or places_ids or session_ids or speaker_ids or theme_ids or site):
         return
     connection = session.connection()
     sessions = Session.__table__
-    if session_ids:
-        event_ids.update(connection.scalars(
+    if session_ids:  # workshop choices: their sessions' events' places
+        places_ids.update(connection.scalars(
             sa.select(sessions.c.event_id).where(sessions.c.id.in_(session_ids))
         ))  # fmt: skip
     if speaker_ids:
@@ -117,43 +124,50 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
         ))  # fmt: skip
     event_ids.discard(None)
     form_ids.discard(None)
-    if event_ids:
-        stamp_events(connection, event_ids, form_ids)
+    places_ids.discard(None)
+    if event_ids or places_ids:
+        stamp_events(connection, event_ids, form_ids, places_ids)
     if site:  # after the events' rows, in the order every transaction takes them
         bump_site(connection)
 
 
-def stamp_events(connection, event_ids: set[int], form_ids: set[int] = frozenset()) -> None:
-    """One up for these events' page counters (and for `form_ids` their form counters), in the
-    caller's transaction: what the listener above does at every flush, also for the one write
-    that goes around a flush (a new registration, inserted with RETURNING under the event's
-    lock: app/registration/services.py)."""
+def stamp_events(connection, event_ids: set[int], form_ids: set[int] = frozenset(),
+                 places_ids: set[int] = frozenset()) -> None:  # fmt: skip
+    """One up for these events' page counters (for `form_ids` their form counters, for
+    `places_ids` their places counters), in the caller's transaction: what the listener above
+    does at every flush, also for the one write that goes around a flush (a new registration,
+    inserted with RETURNING under the event's lock: app/registration/services.py)."""
     events = Event.__table__
-    values = _page_moves()
-    if form_ids & event_ids:
-        values["form_version"] = sa.case(
-            (events.c.id.in_(sorted(form_ids)), events.c.form_version + 1),
-            else_=events.c.form_version,
-        )
-    connection.execute(events.update().where(events.c.id.in_(sorted(event_ids))).values(values))
+    ids = set(event_ids) | set(places_ids)
+    values = {"changed_at": utcnow()}
+    for column, moved in (("page_version", event_ids), ("form_version", form_ids & ids),
+                          ("places_version", places_ids)):  # fmt: skip
+        if moved:
+            one_up = events.c[column] + 1
+            values[column] = one_up if moved >= ids else sa.case(
+                (events.c.id.in_(sorted(moved)), one_up), else_=events.c[column]
+            )  # fmt: skip
+    connection.execute(events.update().where(events.c.id.in_(sorted(ids))).values(values))
     if has_app_context():
         forget_window()
 
 
-def _page_moves() -> dict:
-    """The columns a change of an event moves: when it changed, and its page counter."""
-    return {"changed_at": utcnow(), "page_version": Event.__table__.c.page_version + 1}
+def _places_move() -> dict:
+    """The columns a registration's change of an event moves: when it changed, and its places
+    counter."""
+    return {"changed_at": utcnow(), "places_version": Event.__table__.c.places_version + 1}
 
 
-def lock_event_moving_its_page(event_id: int) -> Event | None:
-    """The event's lock (`lock_row`), taken by the statement that moves its page counters, for
-    a change the caller is about to make without a flush (`event_changed_without_a_flush`
-    then knows nothing more is needed): one round trip fewer while the lock is held. Should the change not
-    come (refused, registered already), a page is rendered once more and a feed's ETag moves
-    (calendar apps fetch it once more), never one served stale; a refusal rolls it back."""
+def lock_event_moving_its_places(event_id: int) -> Event | None:
+    """The event's lock (`lock_row`), taken by the statement that moves its places counter,
+    for a registration the caller is about to write without a flush
+    (`event_changed_without_a_flush` then knows nothing more is needed): one round trip fewer
+    while the lock is held. Should the change not come (refused, registered already), the
+    page's places are filled in once more and a feed's ETag moves (calendar apps fetch it once
+    more), never one served stale; a refusal rolls it back."""
     if holds(Event, event_id):  # taken earlier in the transaction, perhaps without moving
         return lock_row(Event, event_id)
-    event = lock_row(Event, event_id, changing=_page_moves())
+    event = lock_row(Event, event_id, changing=_places_move())
     db.session.info.setdefault(_MOVED_BY_THE_LOCK, set()).add(event_id)
     if has_app_context():
         forget_window()
@@ -161,10 +175,10 @@ def lock_event_moving_its_page(event_id: int) -> Event | None:
 
 
 def event_changed_without_a_flush(event_id: int) -> None:
-    """A change written around the flush (an INSERT … RETURNING) moves its event's counters
-    here, unless the lock that covers it moved them already."""
+    """A registration written around the flush (an INSERT … RETURNING) moves its event's
+    places counter here, unless the lock that covers it moved it already."""
     if event_id not in db.session.info.get(_MOVED_BY_THE_LOCK, ()):
-        stamp_events(db.session.connection(), {event_id})
+        stamp_events(db.session.connection(), set(), places_ids={event_id})
 
 
 @sa_event.listens_for(OrmSession, "after_transaction_end")

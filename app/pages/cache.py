@@ -8,6 +8,10 @@ next request, from any process. One entry per page: a newer render replaces the 
 
 What differs per visitor is not cached: the page is rendered with slots for the CSRF token
 and the flashed messages, which are filled for each request (each visitor their own token).
+A page may have slots of its own (`page_slot`) for what changes more often than the rest: the
+event page's places. Its stamp is then two, the page's and the slots'; the slots' contents
+(`fill()`) are kept with the page under the second, so a registration fills in the places
+again rather than rendering the page.
 Logged-in users (organisers, desks) are never served from the cache. Conditional GET: the
 ETag is the stamp, the page and the visitor's CSRF seed; a page that carries flashed
 messages gets none (its messages are shown once)."""
@@ -55,6 +59,7 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache.slot"] = secret.hexdigest()[:20]
     app.extensions["page_cache.code"] = _code_version(app)
     app.jinja_env.globals["flashes_slot"] = flashes_slot
+    app.jinja_env.globals["page_slot"] = page_slot
 
 
 # Settings a page shows (the organisation in the header, links, the page size).
@@ -87,6 +92,16 @@ def flashes_slot():
     if g.get("page_cache_render"):
         return Markup(f"<!--{_slot('flashes')}-->")
     return None
+
+
+def page_slot(name: str, content) -> Markup | None:
+    """The place of the page's own slot `name` (letters, digits, `:` and `_`) when the page is
+    rendered to be cached, `content` (HTML) kept as what it holds at this render and filled
+    in afterwards from the page's `fill()`; None otherwise (the page then shows `content`)."""
+    if not g.get("page_cache_render"):
+        return None
+    g.page_cache_slots[name] = str(content)
+    return Markup(f"<!--{_slot(name)}-->")
 
 
 def _canonical_query(query_args: dict[str, str]) -> bool:
@@ -126,30 +141,45 @@ def _cacheable(query_args: dict[str, str]) -> bool:
 _CONDITIONAL = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
 
 
-def serve(stamp: Callable[[], str | None], render: Callable, query_args: dict[str, str] | None = None):  # fmt: skip
+def serve(stamp: Callable[[], str | tuple[str, str] | None], render: Callable,
+          query_args: dict[str, str] | None = None,
+          fill: Callable[[], dict] | None = None):  # fmt: skip
     """The page `render()` makes, from the cache while `stamp()` is unchanged. `stamp()`
     returns None for a page not to cache; `query_args`: the arguments the page reads, each
-    with the pattern of its canonical values (a request with any other is rendered afresh)."""
+    with the pattern of its canonical values (a request with any other is rendered afresh).
+    A page with slots of its own: `stamp()` returns the page's stamp and the slots' stamp,
+    `fill()` the slots' contents by name, kept while the second stays the same."""
     query_args = query_args or {}
     if not _cacheable(query_args):
         return render()
     page_stamp = stamp()
     if page_stamp is None:
         return render()
+    page_stamp, slots_stamp = page_stamp if isinstance(page_stamp, tuple) else (page_stamp, None)
     # The language as Flask-Babel's selector picks it: a hit needs no Babel locale object.
     key = f"{current_app.extensions['page_cache.code']}:{select_locale()}:{request.full_path}"
     entry = _stored(key)
     state = "hit"
     if entry is None or entry[0] != page_stamp:
         state = "miss"
-        rendered = _render_with_slots(render)
+        rendered, own = _render_with_slots(render)
         if not isinstance(rendered, str):  # an error page or a redirect: not kept
             return _filled_response(rendered, "bypass")
-        entry = (page_stamp, _parts(rendered))
+        # The page's own slots as this render filled them: read after both stamps.
+        entry = (page_stamp, _parts(rendered), slots_stamp, _encoded(own))
+    slots_state = None
+    if slots_stamp is not None:
+        slots_state = "kept"
+        if entry[2] != slots_stamp:  # read after the stamp: never older than it says
+            slots_state = "filled"
+            entry = (*entry[:2], slots_stamp, _encoded(fill()))
+    if state == "miss" or slots_state == "filled":
         _store(key, entry)
-    response = _filled_response(None, state, parts=entry[1])
+    response = _filled_response(None, state, parts=entry[1], own=entry[3])
+    if slots_state is not None:
+        response.headers["X-Page-Slots"] = slots_state
     if not g.get("page_cache_flashes_shown"):
-        response.set_etag(_etag(page_stamp, key))
+        response.set_etag(_etag(slots_stamp or page_stamp, key))
         if _CONDITIONAL.intersection(request.environ):  # else there is nothing to answer 304 to
             response.make_conditional(request)
     return response
@@ -179,32 +209,48 @@ def clear() -> None:
         log.warning("Page cache unreachable; nothing cleared", exc_info=True)
 
 
-def _render_with_slots(render: Callable):
-    g.page_cache_render = True
+def _render_with_slots(render: Callable) -> tuple:
+    """What `render()` returns, rendered to be cached, and what its own slots held."""
+    g.page_cache_render, g.page_cache_slots = True, {}
     real_token = g.pop(CSRF_FIELD, None)
     setattr(g, CSRF_FIELD, _slot("csrf"))  # every csrf_token() of this render
     try:
-        return render()
+        return render(), g.page_cache_slots
     finally:
         g.pop("page_cache_render")
+        g.pop("page_cache_slots")
         g.pop(CSRF_FIELD)
         if real_token is not None:
             setattr(g, CSRF_FIELD, real_token)
 
 
+def _encoded(slots: dict) -> dict[str, bytes]:
+    return {name: str(html).encode() for name, html in slots.items()}
+
+
 def _parts(body: str) -> tuple:
     """The page as UTF-8 pieces between its slots, and the slots' names in their places: put
     together per request without searching or encoding the whole page again."""
-    slots = {_slot("csrf"): "csrf", f"<!--{_slot('flashes')}-->": "flashes"}
-    pieces = re.split(f"({'|'.join(map(re.escape, slots))})", body)
-    return tuple(piece.encode() if n % 2 == 0 else slots[piece] for n, piece in enumerate(pieces))
+    secret = re.escape(current_app.extensions["page_cache.slot"])
+    # The CSRF token's slot stands in an attribute; the others are comments (`page_slot`).
+    pieces = re.split(f"(ka-csrf-{secret}|<!--ka-[a-z0-9:_]+-{secret}-->)", body)
+    return tuple(
+        piece.encode() if n % 2 == 0 else _slot_name(piece) for n, piece in enumerate(pieces)
+    )
 
 
-def _filled_response(rendered, state: str, parts: tuple | None = None):
-    """The response for `parts` (a page from the cache or just stored), else for whatever
-    the view returned (an error page, a redirect), its slots filled if it is a page."""
+def _slot_name(piece: str) -> str:
+    if not piece.startswith("<!--"):
+        return "csrf"
+    return piece[len("<!--ka-") : -len("-->")].rsplit("-", 1)[0]  # <!--ka-NAME-secret-->
+
+
+def _filled_response(rendered, state: str, parts: tuple | None = None, own: dict | None = None):
+    """The response for `parts` (a page from the cache or just stored, with the contents of
+    its `own` slots), else for whatever the view returned (an error page, a redirect), its
+    slots filled if it is a page."""
     if parts is not None:
-        response = make_response(_fill(parts))
+        response = make_response(_fill(parts, own or {}))
     else:
         response = make_response(rendered)
         if response.mimetype == "text/html" and not response.direct_passthrough:
@@ -215,12 +261,14 @@ def _filled_response(rendered, state: str, parts: tuple | None = None):
     return response
 
 
-def _fill(parts: tuple) -> bytes:
-    slots = {"csrf": generate_csrf().encode(), "flashes": b""}
+def _fill(parts: tuple, own: dict | None = None) -> bytes:
+    slots = {**(own or {}), "csrf": generate_csrf().encode(), "flashes": b""}
     if session.get("_flashes"):
         slots["flashes"] = render_template("_flashes.html").encode()
         g.page_cache_flashes_shown = True
-    return b"".join(slots[part] if isinstance(part, str) else part for part in parts)
+    # A slot left without content (none should be: the tests compare with a fresh render) is
+    # left empty rather than failing the visitor's request.
+    return b"".join(slots.get(part, b"") if isinstance(part, str) else part for part in parts)
 
 
 def _etag(page_stamp: str, key: str) -> str:

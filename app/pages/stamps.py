@@ -31,9 +31,13 @@ _MOMENTS = ("registration_opens_at", "registration_closes_at", "starts_at", "end
 # it, which the next instant replaces, whichever way the page compares (>= or <).
 _PASSED = " + ".join(f"CASE WHEN {name} < :now THEN 1 ELSE 0 END" for name in _MOMENTS)
 _SITE = f"(SELECT version FROM page_versions WHERE scope = '{SITE}')"
-_EVENT_STAMP = f"SELECT id, status, page_version, {_PASSED}, {_SITE} FROM events WHERE slug = :slug"
+_EVENT_STAMP = (
+    f"SELECT id, status, page_version, {_PASSED}, {_SITE}, places_version FROM events "
+    "WHERE slug = :slug"
+)
 _LISTING_STAMP = (
-    f"SELECT COALESCE(SUM(page_version), 0), COALESCE(SUM({_PASSED}), 0), {_SITE} FROM events"
+    f"SELECT COALESCE(SUM(page_version + places_version), 0), COALESCE(SUM({_PASSED}), 0), {_SITE} "
+    "FROM events"
 )
 _FORM_STAMP = f"SELECT id, status, form_version, {_PASSED} FROM events WHERE slug = :slug"
 EVENT, LISTING = "ka_page_stamp_event", "ka_page_stamp_listing"  # also their prepared names
@@ -182,14 +186,16 @@ def dispose() -> None:
         reader.close()
 
 
-def event_stamp(slug: str, now: datetime | None = None) -> str | None:
-    """The event page's stamp, or None when the page is not one to cache (no such event, or a
-    draft, which only its organisers see)."""
+def event_stamp(slug: str, now: datetime | None = None) -> tuple[str, str] | None:
+    """The event page's stamp and its places' stamp (the page's and the places counter), or
+    None when the page is not one to cache (no such event, or a draft, which only its
+    organisers see)."""
     row = _reader().row(EVENT, {"slug": slug, "now": now or utcnow()})
     if row is None or row[1] == EventStatus.DRAFT:
         return None
-    event_id, _status, version, passed, site = row
-    return f"e{event_id}.{version}.{passed}.s{site}"
+    event_id, _status, version, passed, site, places = row
+    page = f"e{event_id}.{version}.{passed}.s{site}"
+    return page, f"{page}.p{places}"
 
 
 def form_stamp(slug: str, now: datetime | None = None) -> str | None:

@@ -113,7 +113,10 @@ class Event(db.Model):
     changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # One up with every change in the same transaction (the same listener): a cached public
     # page is served only while the counter it was rendered at is still current (app/pages).
+    # Registrations and workshop choices move `places_version` instead: the page is kept, the
+    # places it shows are filled in from fragments kept under that counter.
     page_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
+    places_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     # One up with every change of what the registration form is made of (the event, its
     # sessions, rooms, questions, accreditations, releases) but not with registrations: a
     # posted form is checked against a form kept per process while it stays (app/activity).

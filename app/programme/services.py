@@ -103,19 +103,15 @@ def past_events(theme: Theme | None = None, kind: str | None = None) -> sa.Selec
     )
 
 
-def public_event(slug: str, viewer: User | None = None) -> Event:
-    """An event as the public page shows it; a draft only to those who manage it."""
+def public_event(slug: str, viewer: User | None = None, *, with_details: bool = True) -> Event:
+    """An event as the public page shows it; a draft only to those who manage it.
+    `with_details=False`: without its themes and accreditations (the places alone)."""
     # One query with its (few) themes and accreditations; the organisers only load when a
     # logged-in viewer asks whether they may manage it.
-    event = (
-        db.session.execute(
-            sa.select(Event)
-            .where(Event.slug == slug)
-            .options(so.joinedload(Event.themes), so.joinedload(Event.accreditations))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    query = sa.select(Event).where(Event.slug == slug)
+    if with_details:
+        query = query.options(so.joinedload(Event.themes), so.joinedload(Event.accreditations))
+    event = db.session.execute(query).unique().scalar_one_or_none()
     if event is None:
         raise NotFoundHere()
     if event.status not in PUBLIC_STATUSES and not (viewer and can_manage(viewer, event)):

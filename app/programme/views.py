@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from app.activity import summary
 from app.activity.page import event_page
+from app.activity.places import places_fragments
 from app.extensions import db
 from app.pages import stamps
 from app.pages.cache import serve
@@ -80,7 +81,9 @@ def event(slug: str):
         page = event_page(slug, viewer=current_user)
         return render_template("programme/event.html", **page.template_context())
 
-    return serve(lambda: stamps.event_stamp(slug), render)
+    # The places stand in slots of their own: a registration fills them in again, the rest
+    # of the page is kept.
+    return serve(lambda: stamps.event_stamp(slug), render, fill=lambda: places_fragments(slug))
 
 
 @bp.route("/themas")

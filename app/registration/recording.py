@@ -65,7 +65,7 @@ def inserted(event: Event, participant: Participant, details: RegistrationDetail
     """A new registration, with a place (`position` None) or on the waiting list, in one
     INSERT … RETURNING rather than through a flush: this runs under the event's lock for
     everyone in a rush, and a flush's bookkeeping took a fifth of the lock's time. The
-    event's counters move with the lock (`lock_event_moving_its_page`), or else here."""
+    event's counters move with the lock (`lock_event_moving_its_places`), or else here."""
     now = utcnow()
     status = RegistrationStatus.CONFIRMED if position is None else RegistrationStatus.WAITLISTED
     columns = {

@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
-from app.calendar.stamps import lock_event_moving_its_page
+from app.calendar.stamps import lock_event_moving_its_places
 from app.errors import DomainError, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import lock_row
@@ -194,7 +194,7 @@ def register(
     it could deadlock with a post of the same address — tests/registration/test_participant.py).
     Setting up several registrations in one transaction (the demo data, tests) may leave it out."""
     participant, new_person = person or person_for(details)
-    event = lock_event_moving_its_page(event_id)
+    event = lock_event_moving_its_places(event_id)
     if event is None:
         raise NotFoundHere()
     if at_desk:

@@ -76,7 +76,7 @@ def test_agenda_pages_use_a_constant_number_of_queries(client, auth, make_user, 
     )
 
 
-def test_a_visitor_sees_the_event_page_in_six_queries(client, make_user, make_event):
+def test_a_visitor_sees_the_event_page_in_six_queries(client, make_user, make_event, register):
     """Rendering: the event, its themes and accreditations (one), sessions with rooms and
     speakers (one), changes with their releases (one), places per workshop and for the event
     (two), the form's questions (one). Releases with lines cost nothing more. Before it, the
@@ -101,5 +101,12 @@ def test_a_visitor_sees_the_event_page_in_six_queries(client, make_user, make_ev
         again = client.get(url)
     assert again.headers["X-Page-Cache"] == "hit"
     assert len(statements) == 1, statements
+    # A registration moves only the places: the stamp, then the places filled in again (the
+    # event, its places, the sessions with their places: app/activity/places.py).
+    register(event, "Anna")
+    with counting_queries() as statements:
+        filled = client.get(url)
+    assert (filled.headers["X-Page-Cache"], filled.headers["X-Page-Slots"]) == ("hit", "filled")
+    assert len(statements) <= 6, statements
     page = response.get_data(as_text=True)
     assert page.index("Versie 3") < page.index("Versie 2")  # newest first, with their lines

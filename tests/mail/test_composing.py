@@ -135,11 +135,13 @@ def test_composing_moves_no_page_stamp_and_takes_no_event_lock(app, client, make
     url = f"/activiteiten/{event.slug}"
     register(event, "Anna")
     client.get(url)
-    before = db.session.scalar(sa.select(Event.page_version).where(Event.id == event.id))
+    counters = sa.select(Event.page_version, Event.places_version).where(Event.id == event.id)
+    before = db.session.execute(counters).one()
     assert len(deliver_pending().sent) == 1
     db.session.expire_all()
-    assert db.session.scalar(sa.select(Event.page_version).where(Event.id == event.id)) == before
-    assert client.get(url).headers["X-Page-Cache"] == "hit"
+    assert db.session.execute(counters).one() == before
+    served = client.get(url)
+    assert (served.headers["X-Page-Cache"], served.headers["X-Page-Slots"]) == ("hit", "kept")
 
 
 def test_a_mail_overtaken_by_the_events_cancellation_is_not_sent(app, mailbox, make_event,

@@ -42,6 +42,7 @@ def assert_current(app, client, url: str) -> str:
     assert served.headers["X-Page-Cache"] in ("hit", "miss")
     body = served.get_data(as_text=True)
     assert CSRF.sub("", body) == CSRF.sub("", fresh(app, client, url))
+    assert "<!--ka-" not in body  # every slot filled in
     return body
 
 
@@ -67,8 +68,10 @@ def test_a_registration_shows_on_the_next_request(app, client, event_url, regist
     assert "Nog 40 plaatsen vrij" in cached(client, url)
     register(event, "Anna")
     response = client.get(url)
-    assert response.headers["X-Page-Cache"] == "miss"
+    # The page is kept; only its places are filled in again (app/activity/places.py).
+    assert (response.headers["X-Page-Cache"], response.headers["X-Page-Slots"]) == ("hit", "filled")
     assert "Nog 39 plaatsen vrij" in response.get_data(as_text=True)
+    assert client.get(url).headers["X-Page-Slots"] == "kept"
     assert_current(app, client, url)
 
 
@@ -104,9 +107,9 @@ def test_a_cancellation_shows_on_the_next_request(app, client, event_url, regist
     assert "Nog 40 plaatsen vrij" in assert_current(app, client, url)
 
 
-def test_a_promotion_moves_the_stamp_by_itself(app, client, event_url, register, make_user):
+def test_a_promotion_moves_the_places_by_themselves(app, client, event_url, register, make_user):
     """An organiser gives a waiting person a place over capacity: only a registration's status
-    changes, and the page is rendered afresh (it says "Vol" before and after)."""
+    changes, and the places are filled in afresh (the page says "Vol" before and after)."""
     event, url = event_url(capacity=1)
     register(event, "Anna")
     bert = register(event, "Bert")
@@ -114,7 +117,7 @@ def test_a_promotion_moves_the_stamp_by_itself(app, client, event_url, register,
     registration.promote_by_hand(bert.id, by=make_user())
     db.session.commit()
     served = client.get(url)
-    assert served.headers["X-Page-Cache"] == "miss"
+    assert (served.headers["X-Page-Cache"], served.headers["X-Page-Slots"]) == ("hit", "filled")
     assert_current(app, client, url)
 
 
@@ -129,6 +132,50 @@ def test_a_promotion_by_a_raised_capacity_shows_on_the_next_request(app, client,
     db.session.refresh(bert)
     assert bert.is_confirmed  # moved up when places came free
     assert "Bijna vol: nog 1 plaats vrij" in assert_current(app, client, url)
+
+
+def test_the_places_alone_are_filled_in_as_an_event_fills_up(app, client, event_url, register):
+    """The summary's line, the notice and the button change with the places; the page
+    itself is kept (app/activity/places.py)."""
+    event, url = event_url(capacity=2)
+    register(event, "Anna")
+    body = cached(client, url)
+    assert "Bijna vol: nog 1 plaats vrij" in body and "Op de wachtlijst" not in body
+    bert = register(event, "Bert")
+    full = client.get(url)
+    assert (full.headers["X-Page-Cache"], full.headers["X-Page-Slots"]) == ("hit", "filled")
+    body = full.get_data(as_text=True)
+    assert "Vol — wachtlijst" in body and "Deze activiteit is vol." in body
+    assert ">Op de wachtlijst</button>" in body
+    assert_current(app, client, url)
+    registration.cancel(bert.id, by="participant")
+    db.session.commit()
+    body = assert_current(app, client, url)
+    assert "Deze activiteit is vol." not in body and "Bijna vol: nog 1 plaats vrij" in body
+
+
+def test_a_full_workshop_shows_in_the_agenda_and_on_its_choice(app, client, themadag, register):
+    event, sessions, _owner = themadag(capacity_wonen=1)
+    url = f"/activiteiten/{event.slug}"
+    assert "(vol – u komt op de wachtlijst)" not in cached(client, url)
+    choices.choose_workshops(register(event, "Anna"), [sessions["wonen"].id])
+    db.session.commit()
+    served = client.get(url)
+    assert (served.headers["X-Page-Cache"], served.headers["X-Page-Slots"]) == ("hit", "filled")
+    body = assert_current(app, client, url)
+    assert "Wonen – Zaal 1.12 (vol – u komt op de wachtlijst)" in body
+    assert '<strong class="badge badge-full">Vol</strong>' in body
+
+
+def test_places_are_filled_in_in_the_visitors_language(app, client, event_url, register):
+    event, url = event_url(capacity=40)
+    english = app.test_client()
+    english.post("/taal", data={"taal": "en", "next": url})
+    assert "40 places left" in cached(english, url)
+    assert "Nog 40 plaatsen vrij" in cached(client, url)
+    register(event, "Anna")
+    assert "39 places left" in assert_current(app, english, url)
+    assert "Nog 39 plaatsen vrij" in assert_current(app, client, url)
 
 
 @pytest.mark.parametrize("change", ["cancel_event", "rename_theme", "add_question", "materials"])
@@ -251,6 +298,8 @@ def test_an_organiser_never_sees_a_cached_page(app, client, auth, make_user, eve
     response = client.get(url)
     assert "X-Page-Cache" not in response.headers
     assert "Bewerken" in response.get_data(as_text=True)
+    assert "Nog 40 plaatsen vrij" in response.get_data(as_text=True)
+    assert "<!--ka-" not in response.get_data(as_text=True)
     assert "Uitloggen" in page(client, "/")
 
 
