@@ -5,8 +5,8 @@ a registration or workshop choice (the places' counter).
 
 Feeds answer conditional requests from `changed_at` (ETag and Last-Modified) without building
 a calendar; cached public pages are served only while the `page_version` they were rendered
-at is current, their places while the `places_version` (app/pages). All are kept at flush time rather than by each service, so no
-service can forget them: a validator that misses one change serves a stale page. They are
+at is current, their places while the `places_version` (app/pages). All are kept at flush
+time rather than by each service, so no service can forget them: a validator that misses one change serves a stale page. They are
 written with a plain UPDATE, which leaves the event's optimistic-locking version alone: a
 registration must not make an organiser's open edit form stale. Changes that reach beyond one
 event (an event made or deleted, a theme, which the programme's filter lists) also move the
@@ -49,9 +49,6 @@ SHOWN = (*_OWN_EVENT_ID, Event, SessionChoice, Speaker, Theme)
 # register numbers, the event's window and options) also moves `Event.form_version`;
 # registrations, workshop choices, materials, speakers and themes do not.
 _SHAPE_THE_FORM = (Event, Session, Room, Question, Accreditation, AgendaRelease, AgendaChange)
-# What only changes the places a page shows moves `Event.places_version` instead of the page's
-# counter: the page is kept and its places filled in afresh (app/activity/places.py).
-_PLACES = (Registration, SessionChoice)
 
 
 # Registrations count by their columns, less those no page or feed shows; their collections
@@ -61,7 +58,7 @@ _PLACES = (Registration, SessionChoice)
 # event's row the decisions lock.
 _COLUMNS_UNSHOWN = {Registration: frozenset({"ical_sequence"})}
 # The events whose counters the lock of this transaction moved (`lock_event_moving_its_places`).
-_MOVED_BY_THE_LOCK = "pages_moved_by_the_lock"
+_MOVED_BY_THE_LOCK = "places_moved_by_the_lock"
 
 
 def _shows_a_change(obj) -> bool:
@@ -94,8 +91,8 @@ def _stamp_changed_events(session: OrmSession, _flush_context) -> None:
         if isinstance(obj, Event):
             event_ids.add(obj.id)
             site = site or obj in session.new or obj in session.deleted
-        elif isinstance(obj, Registration):
-            places_ids.add(obj.event_id)
+        elif isinstance(obj, Registration):  # registrations and choices move the places alone:
+            places_ids.add(obj.event_id)  # the page is kept, its places filled in afresh
         elif isinstance(obj, _OWN_EVENT_ID):
             event_ids.add(obj.event_id)
         elif isinstance(obj, SessionChoice):

@@ -1,5 +1,6 @@
 """The site's page counter: moves with changes that reach beyond one event (an event made or
-deleted, a theme). Each event keeps its own counter, `Event.page_version`."""
+deleted, a theme). Each event keeps its own counters, `Event.page_version` and, for the
+places it shows, `Event.places_version`."""
 
 from __future__ import annotations
 
