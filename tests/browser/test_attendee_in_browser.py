@@ -23,6 +23,7 @@ def demo(runner):
 
 def widths_fit(page) -> dict[int, tuple[int, int]]:
     """{viewport width: (scrollWidth, innerWidth)} where the page scrolls sideways."""
+    page.wait_for_load_state("load")  # a page reached by a click may still be loading its CSS
     wrong = {}
     for width in (320, 390):
         page.set_viewport_size({"width": width, "height": 800})

@@ -26,6 +26,7 @@ def _at_width(page, width: int) -> None:
 
 
 def _scrolls_sideways(page) -> bool:
+    page.wait_for_load_state("load")  # a page reached by a click may still be loading its CSS
     return page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
 
 

@@ -22,6 +22,7 @@ WIDTHS = (390, 1280)
 
 
 def fits(page) -> bool:
+    page.wait_for_load_state("load")  # a page reached by a click may still be loading its CSS
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -22,6 +22,7 @@ LONG = "Intergenerationele-overdracht-in-de-wijk-een-handreiking-voor-profession
 
 def sideways(page) -> dict[int, tuple[int, int]]:
     """{viewport width: (scrollWidth, innerWidth)} where the page scrolls sideways; axe at each."""
+    page.wait_for_load_state("load")  # a page reached by a click may still be loading its CSS
     wrong = {}
     for width in (320, 390, 1280):
         page.set_viewport_size({"width": width, "height": 900})

@@ -47,6 +47,7 @@ def log_in(page, live_server, user, path):
 
 
 def sideways(page) -> bool:
+    page.wait_for_load_state("load")  # a page reached by a click may still be loading its CSS
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
 
