@@ -6,11 +6,11 @@ a registration or workshop choice (the places' counter).
 Feeds answer conditional requests from `changed_at` (ETag and Last-Modified) without building
 a calendar; cached public pages are served only while the `page_version` they were rendered
 at is current, their places while the `places_version` (app/pages). All are kept at flush
-time rather than by each service, so no service can forget them: a validator that misses one change serves a stale page. They are
-written with a plain UPDATE, which leaves the event's optimistic-locking version alone: a
-registration must not make an organiser's open edit form stale. Changes that reach beyond one
-event (an event made or deleted, a theme, which the programme's filter lists) also move the
-site's counter. The few bulk UPDATE/DELETE statements in the code change nothing a public
+time rather than by each service, so no service can forget them: a validator that misses one
+change serves a stale page. They are written with a plain UPDATE, which leaves the event's
+optimistic-locking version alone: a registration must not make an organiser's open edit form
+stale. Changes that reach beyond one event (an event made or deleted, a theme, which the
+programme's filter lists) also move the site's counter. The few bulk UPDATE/DELETE statements in the code change nothing a public
 page shows (waiting-list positions, reminders sent, erasure of people's own rows) or come
 with an ORM change that is stamped here (a deleted draft)."""
 

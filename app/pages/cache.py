@@ -250,11 +250,11 @@ def _filled_response(rendered, state: str, parts: tuple | None = None, own: dict
     its `own` slots), else for whatever the view returned (an error page, a redirect), its
     slots filled if it is a page."""
     if parts is not None:
-        response = make_response(_fill(parts, own or {}))
+        response = make_response(_fill(parts, own))
     else:
         response = make_response(rendered)
         if response.mimetype == "text/html" and not response.direct_passthrough:
-            response.set_data(_fill(_parts(response.get_data(as_text=True)), own or {}))
+            response.set_data(_fill(_parts(response.get_data(as_text=True)), own))
     response.headers["X-Page-Cache"] = state
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")

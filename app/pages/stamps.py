@@ -36,8 +36,8 @@ _EVENT_STAMP = (
     "WHERE slug = :slug"
 )
 _LISTING_STAMP = (
-    f"SELECT COALESCE(SUM(page_version + places_version), 0), COALESCE(SUM({_PASSED}), 0), {_SITE} "
-    "FROM events"
+    "SELECT COALESCE(SUM(page_version + places_version), 0), "
+    f"COALESCE(SUM({_PASSED}), 0), {_SITE} FROM events"
 )
 _FORM_STAMP = f"SELECT id, status, form_version, {_PASSED} FROM events WHERE slug = :slug"
 EVENT, LISTING = "ka_page_stamp_event", "ka_page_stamp_listing"  # also their prepared names
