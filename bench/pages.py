@@ -217,6 +217,14 @@ def in_process(url: str, main: pages_data.Built, calls: int, top: int) -> None:
         raise RuntimeError(f"GET {path} after a registration did not fill in its places")
     print(f"SQL queries         event page after a registration  {len(filling)}: its stamp and its "
           "places filled in, the page kept")  # fmt: skip
+    client.get("/")
+    bump()
+    with app.app_context(), counting_queries() as filling:
+        filled = client.get("/")
+    if filled.headers.get("X-Page-Slots") != "filled":
+        raise RuntimeError("GET / after a registration did not fill in its cards' places")
+    print(f"SQL queries         programme after a registration   {len(filling)}: its stamp and its "
+          "cards' places filled in, the page kept")  # fmt: skip
     statements = statements_of(path)
     summary, report = profile(client, path, statements, calls, top, app, bump)
     dialect = url.split(":", 1)[0].split("+")[0]
@@ -253,7 +261,8 @@ def profile(client, path: str, statements: list[str], calls: int, top: int,
     of the first and the last for the event page: (a summary to print, the whole report)."""
     paths = {"event page, cached": (path, True), "event page, places": (path, True),
              "event page, render": (path, False), "programme, cached": ("/", True),
-             "programme, render": ("/", False), "bare route": (BARE, True)}  # fmt: skip
+             "programme, places": ("/", True), "programme, render": ("/", False),
+             "bare route": (BARE, True)}  # fmt: skip
 
     def get(each: str, cached: bool) -> None:
         app.config["PAGE_CACHE"] = cached
@@ -268,7 +277,7 @@ def profile(client, path: str, statements: list[str], calls: int, top: int,
             app.config["PAGE_CACHE"] = cached
             seconds, repeats = 0.0, max(1, calls // 3)
             for _ in range(repeats):
-                if name == "event page, places":
+                if name in ("event page, places", "programme, places"):
                     bump()
                 started = time.perf_counter()
                 client.get(each)

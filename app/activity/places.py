@@ -1,6 +1,6 @@
 """The places an event page shows, as the contents of the page's own slots (app/pages/cache.py):
 the summary's line, the full notice, the form's button, and each workshop's places in the
-agenda and on its choice in the form.
+agenda and on its choice in the form; and the places line of each card on the programme.
 
 A registration, a cancellation or a workshop choice moves only the event's places counter
 (app/calendar/stamps.py), so the rendered page is kept and these alone are made again — a
@@ -39,6 +39,22 @@ def places_fragments(slug: str) -> dict[str, Markup]:
         fragments[f"places:workshop:{session_id}"], fragments[f"places:choice:{session_id}"] = (
             shown[left]
         )
+    return fragments
+
+
+CARD = "places:card:"  # and the event's id: the places line of its card on the programme
+
+
+def card_fragments(names: tuple[str, ...]) -> dict[str, Markup]:
+    """The contents of the programme's (or the archive's) card slots `names` now: two queries
+    for a page of cards. An event gone from public view since the render keeps its slot empty
+    (its going moved the page's own stamp: the page is rendered again on the next request)."""
+    ids = [int(name.removeprefix(CARD)) for name in names if name.startswith(CARD)]
+    events = programme.public_events_by_id(ids)
+    line = _macro("card_line")
+    fragments = {name: Markup("") for name in names}
+    for event_id, availability in summary.availabilities(events).items():
+        fragments[f"{CARD}{event_id}"] = line(availability)
     return fragments
 
 

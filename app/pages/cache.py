@@ -9,9 +9,9 @@ next request, from any process. One entry per page: a newer render replaces the 
 What differs per visitor is not cached: the page is rendered with slots for the CSRF token
 and the flashed messages, which are filled for each request (each visitor their own token).
 A page may have slots of its own (`page_slot`) for what changes more often than the rest: the
-event page's places. Its stamp is then two, the page's and the slots'; the slots' contents
-(`fill()`) are kept with the page under the second, so a registration fills in the places
-again rather than rendering the page.
+places on the event page and on the programme's cards. Its stamp is then two, the page's and
+the slots'; the slots' contents (`fill(names)`) are kept with the page under the second, so a
+registration fills in the places again rather than rendering the page.
 Logged-in users (organisers, desks) are never served from the cache. Conditional GET: the
 ETag is the stamp, the page and the visitor's CSRF seed; a page that carries flashed
 messages gets none (its messages are shown once)."""
@@ -97,7 +97,7 @@ def flashes_slot():
 def page_slot(name: str, content) -> Markup | None:
     """The place of the page's own slot `name` (letters, digits, `:` and `_`) when the page is
     rendered to be cached, `content` (HTML) kept as what it holds at this render and filled
-    in afterwards from the page's `fill()`; None otherwise (the page then shows `content`)."""
+    in afterwards from the page's `fill(names)`; None otherwise (the page then shows `content`)."""
     if not g.get("page_cache_render"):
         return None
     g.page_cache_slots[name] = str(content)
@@ -143,12 +143,13 @@ _CONDITIONAL = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"}
 
 def serve(stamp: Callable[[], str | tuple[str, str] | None], render: Callable,
           query_args: dict[str, str] | None = None,
-          fill: Callable[[], dict] | None = None):  # fmt: skip
+          fill: Callable[[tuple[str, ...]], dict] | None = None):  # fmt: skip
     """The page `render()` makes, from the cache while `stamp()` is unchanged. `stamp()`
     returns None for a page not to cache; `query_args`: the arguments the page reads, each
     with the pattern of its canonical values (a request with any other is rendered afresh).
     A page with slots of its own: `stamp()` returns the page's stamp and the slots' stamp,
-    `fill()` the slots' contents by name, kept while the second stays the same."""
+    `fill(names)` the contents of the slots `names` (those the kept render has), by name, kept
+    while the second stays the same."""
     query_args = query_args or {}
     if not _cacheable(query_args):
         return render()
@@ -172,7 +173,7 @@ def serve(stamp: Callable[[], str | tuple[str, str] | None], render: Callable,
         slots_state = "rendered" if state == "miss" else "kept"
         if entry[2] != slots_stamp:  # read after the stamp: never older than it says
             slots_state = "filled"
-            entry = (*entry[:2], slots_stamp, _encoded(fill()))
+            entry = (*entry[:2], slots_stamp, _encoded(fill(tuple(entry[3]))))
     if state == "miss" or slots_state == "filled":
         _store(key, entry)
     response = _filled_response(None, state, parts=entry[1], own=entry[3])
@@ -267,7 +268,7 @@ def _fill(parts: tuple, own: dict | None = None) -> bytes:
         slots["flashes"] = render_template("_flashes.html").encode()
         g.page_cache_flashes_shown = True
     missing = {part for part in parts if isinstance(part, str)} - slots.keys()
-    if missing:  # a page's fill() that lost step with its template: empty, not a failed page
+    if missing:  # a page's fill(names) that lost step with its template: empty, not a failed page
         if current_app.testing:
             raise KeyError(f"page slots without content: {sorted(missing)}")
         log.warning("Page slots without content, left empty: %s", sorted(missing))

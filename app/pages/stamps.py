@@ -36,7 +36,7 @@ _EVENT_STAMP = (
     "WHERE slug = :slug"
 )
 _LISTING_STAMP = (
-    "SELECT COALESCE(SUM(page_version + places_version), 0), "
+    "SELECT COALESCE(SUM(page_version), 0), COALESCE(SUM(places_version), 0), "
     f"COALESCE(SUM({_PASSED}), 0), {_SITE} FROM events"
 )
 _FORM_STAMP = f"SELECT id, status, form_version, {_PASSED} FROM events WHERE slug = :slug"
@@ -208,9 +208,10 @@ def form_stamp(slug: str, now: datetime | None = None) -> str | None:
     return f"f{event_id}.{status}.{version}.{passed}"
 
 
-def listing_stamp(now: datetime | None = None) -> str:
-    """The programme's and the archive's stamp: between two moves of the site's counter (an
-    event made or deleted) every change moves one event's counter up, so the sum of them all
-    only grows."""
-    versions, passed, site = _reader().row(LISTING, {"now": now or utcnow()})
-    return f"p{versions}.{passed}.s{site}"
+def listing_stamp(now: datetime | None = None) -> tuple[str, str]:
+    """The programme's and the archive's stamp, and their cards' places' stamp: between two
+    moves of the site's counter (an event made or deleted) every change moves one event's
+    counter up, so the sum of each counter over all events only grows."""
+    versions, places, passed, site = _reader().row(LISTING, {"now": now or utcnow()})
+    page = f"p{versions}.{passed}.s{site}"
+    return page, f"{page}.q{places}"

@@ -103,6 +103,15 @@ def past_events(theme: Theme | None = None, kind: str | None = None) -> sa.Selec
     )
 
 
+def public_events_by_id(ids: Iterable[int]) -> list[Event]:
+    """These events, those the public may see, without their themes (their places alone)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    query = sa.select(Event).where(Event.id.in_(ids), Event.status.in_(PUBLIC_STATUSES))
+    return list(db.session.scalars(query))
+
+
 def public_event(slug: str, viewer: User | None = None, *, with_details: bool = True) -> Event:
     """An event as the public page shows it; a draft only to those who manage it.
     `with_details=False`: without its themes and accreditations (the places alone)."""

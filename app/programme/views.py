@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice as Choice
 
 from app.activity import summary
 from app.activity.page import event_page
-from app.activity.places import places_fragments
+from app.activity.places import card_fragments, places_fragments
 from app.extensions import db
 from app.pages import stamps
 from app.pages.cache import serve
@@ -62,7 +62,7 @@ def _cached_listing(events_query, template: str):
     def render():
         return _programme_listing(events_query, template)
 
-    return serve(stamps.listing_stamp, render, LISTING_ARGS)
+    return serve(stamps.listing_stamp, render, LISTING_ARGS, fill=card_fragments)
 
 
 @bp.route("/")
@@ -83,7 +83,8 @@ def event(slug: str):
 
     # The places stand in slots of their own: a registration fills them in again, the rest
     # of the page is kept.
-    return serve(lambda: stamps.event_stamp(slug), render, fill=lambda: places_fragments(slug))
+    return serve(lambda: stamps.event_stamp(slug), render,
+                 fill=lambda _names: places_fragments(slug))  # fmt: skip
 
 
 @bp.route("/themas")

@@ -117,3 +117,51 @@ def test_a_registration_between_the_stamp_and_the_filling_in_shows_then_and_afte
     again = client.get(url)
     assert again.headers["X-Page-Slots"] == "filled"
     assert "Nog 38 plaatsen vrij" in assert_current(app, client, url)
+
+
+def test_every_state_of_a_programme_card_is_filled_in_as_a_render_shows_it(
+    app, client, make_event, register
+):
+    """The programme's cards keep the page: a registration fills in their places lines again
+    (open, almost full, full, no maximum, not yet open, closed, cancelled), on a filtered
+    listing too; the archive's cards, which show no places, stay what a render shows."""
+    now = utcnow()
+    open_one = make_event(capacity=40)
+    almost = make_event(capacity=7)
+    for name in ("Anna", "Bert"):
+        register(almost, name)
+    make_event(capacity=None)
+    make_event(registration_opens_at=now + timedelta(days=2))
+    make_event(registration_closes_at=now - timedelta(hours=1))
+    make_event(status="cancelled")
+    make_event(starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=3, hours=-2))
+    urls = ("/", "/?soort=kenniscafe", "/archief")
+    before = {url: cached(client, url) for url in urls}
+    assert "Bijna vol: nog 5 plaatsen vrij" in before["/"]
+    register(open_one, "Cor")
+    register(almost, "Dirk")
+    for url in urls:
+        response = client.get(url)
+        assert (response.headers["X-Page-Cache"], response.headers["X-Page-Slots"]) == (
+            "hit", "filled")  # fmt: skip
+        assert_current(app, client, url)
+    body = client.get("/").get_data(as_text=True)
+    assert "Nog 39 plaatsen vrij" in body and "Bijna vol: nog 4 plaatsen vrij" in body
+    for name in ("Eva", "Fien", "Gijs", "Hans"):
+        register(almost, name)
+    assert "Vol — wachtlijst" in assert_current(app, client, "/")
+
+
+def test_the_programme_after_a_registration_is_its_stamp_and_two_queries(client, make_event,
+                                                                         register):  # fmt: skip
+    from tests.agenda.test_query_counts import counting_queries
+
+    events = [make_event(capacity=40) for _ in range(5)]
+    cached(client, "/")
+    register(events[2], "Anna")
+    with counting_queries() as statements:
+        response = client.get("/")
+    assert (response.headers["X-Page-Cache"], response.headers["X-Page-Slots"]) == (
+        "hit", "filled")  # fmt: skip
+    assert len(statements) == 3, statements  # the stamp, the events, their counts
+    assert "Nog 39 plaatsen vrij" in response.get_data(as_text=True)
