@@ -170,6 +170,13 @@ def run(database_url: str, people: int, capacity: int, workers: int, threads: in
           f"({statistics.median(r.least_ratio for r in done):.2f} of the bare endpoint): a form of three "
           "fields with CSRF, one row, a receipt in the session, a redirect")  # fmt: skip
     print(f"registration ÷ least form {statistics.median(r.over_least for r in done):.2f}")
+    # What 0.50 of the bare insert leaves a registration beyond the least form: the time each
+    # of the busy workers (no more than the cores) may spend on it (the rates' medians).
+    busy = min(workers, os.cpu_count() or 1)
+    room = busy / (0.5 * statistics.median(r.rate(r.bare) for r in done)) - busy / (
+        statistics.median(r.rate(r.least) for r in done))  # fmt: skip
+    print(f"room for 0.50       {room * 1000:.1f} ms per registration beyond the least form "
+          f"({busy} busy worker(s) ÷ half the bare rate, less the same ÷ the least form's rate)")  # fmt: skip
     lock_hold(database_url)
     if worker is not None:
         print(f"mail drained        {Sink.received} of {people * rounds} sent by the RQ worker "
@@ -259,7 +266,7 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
                       "MAIL_DELIVERY": "manual"})  # fmt: skip
-    held, taken = [], {}
+    held, taken, database = [], {}, []  # database: (statements, seconds) per registration
     real_lock_row = locking.lock_row
     holders = (locking, activity, stamps, registration)  # whoever may take the event's lock
 
@@ -275,21 +282,24 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
 
     with app.app_context(), app.test_request_context():
         owner = db.session.scalars(sa.select(User).where(User.email == "bench@example.org")).one()
-        event = published_themadag(owner, "Themadag Slot", capacity, days_ahead=12)
+        event_id = published_themadag(owner, "Themadag Slot", capacity, days_ahead=12).id
         for module in holders:
             module.lock_row = timed_lock_row
         sa_event.listen(Session, "after_commit", released)
         try:
-            for i in range(people):
-                details = RegistrationDetails(name=f"Slot {i}", email=f"slot{i}@example.org")
-                activity.register(event.id, details, [])
-                db.session.commit()
+            with _database_time(db.engine) as statements:
+                for i in range(people):
+                    details = RegistrationDetails(name=f"Slot {i}", email=f"slot{i}@example.org")
+                    statements.clear()
+                    activity.register(event_id, details, [])
+                    database.append((len(statements), sum(statements)))  # before the commit
+                    db.session.commit()
         finally:
             sa_event.remove(Session, "after_commit", released)
             for module in holders:
                 module.lock_row = real_lock_row
         ids = db.session.scalars(sa.select(OutboxMessage.id).where(
-            OutboxMessage.event_id == event.id, OutboxMessage.composer != "")).all()  # fmt: skip
+            OutboxMessage.event_id == event_id, OutboxMessage.composer != "")).all()  # fmt: skip
         composed = []
         for message_id in ids:
             started = time.perf_counter()
@@ -301,6 +311,34 @@ def lock_hold(database_url: str, people: int = 100, capacity: int = 25) -> None:
     print(f"mail composed after median {statistics.median(composed) * 1000:.1f} ms per mail "
           f"(text, HTML, invitation, tokens; {len(composed)} mails), outside the lock — inside it "
           "before this change")  # fmt: skip
+    counts = sorted({n for n, _ in database})
+    print(f"statements          {'/'.join(map(str, counts))} per registration before its commit "
+          f"(the person, the lock, the count, the registration, the outbox row), in-process: "
+          f"median {statistics.median(s for _, s in database) * 1000:.2f} ms of round trips to the "
+          "database in all")  # fmt: skip
+
+
+@contextmanager
+def _database_time(engine):
+    """Each statement's time from the driver's execute to its answer (the round trip and the
+    database's work), into the yielded list."""
+    from sqlalchemy import event as sa_event
+
+    seconds: list[float] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany) -> None:
+        context.started_at = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany) -> None:
+        seconds.append(time.perf_counter() - context.started_at)
+
+    sa_event.listen(engine, "before_cursor_execute", before)
+    sa_event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield seconds
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", before)
+        sa_event.remove(engine, "after_cursor_execute", after)
 
 
 def rq_worker(database_url: str, env: dict) -> subprocess.Popen:
