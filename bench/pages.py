@@ -96,8 +96,12 @@ def prepare(url: str, registrants: int) -> pages_data.Built:
 
 def load(args, url: str, main: pages_data.Built) -> None:
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
+    # A keep-alive client's connections stay with the worker that accepted them, and a threaded
+    # worker accepts up to a thousand: one worker could hold most of them while the other idled
+    # (a round at half speed, whichever target it fell on). Each may hold its share, no more.
+    share = -(-args.connections // args.workers) + args.threads
     print(f"server              gunicorn, {args.workers} worker(s) x {args.threads} thread(s), "
-          "bench.feed_app:app")  # fmt: skip
+          f"at most {share} connections each, bench.feed_app:app")  # fmt: skip
     print(f"load                {client}, {args.connections} keep-alive connections, no cookies, "
           f"{args.seconds:g} s per target in {args.rounds} round(s) taken in turn")  # fmt: skip
     targets = {"(a) event page": f"/activiteiten/{main.slug}", "(b) programme page": "/",
@@ -105,7 +109,8 @@ def load(args, url: str, main: pages_data.Built) -> None:
     env = {"REDIS_URL": args.redis} if args.redis else {}
     print(f"page cache          {'Redis ' + args.redis if args.redis else 'in each process'}")
     with tempfile.TemporaryDirectory() as folder, serve(
-        url, workers=args.workers, threads=args.threads, app="bench.feed_app:app", env=env
+        url, workers=args.workers, threads=args.threads, app="bench.feed_app:app", env=env,
+        connections_per_worker=share,
     ) as base:  # fmt: skip
         script = Path(folder) / "count.lua"
         script.write_text(WRK_SCRIPT)

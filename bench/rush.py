@@ -34,8 +34,10 @@ def free_port() -> int:
 
 @contextmanager
 def serve(database_url: str, *, workers: int, threads: int = 1, env: dict | None = None,
-          app: str = "wsgi:app"):  # fmt: skip
-    """Run `app` under gunicorn on a free port; yield its base URL; stop it afterwards."""
+          app: str = "wsgi:app", connections_per_worker: int | None = None):  # fmt: skip
+    """Run `app` under gunicorn on a free port; yield its base URL; stop it afterwards.
+    `connections_per_worker`: the most a threaded worker holds open at once (gunicorn's
+    `--worker-connections`); see bench/pages.py."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {
@@ -50,6 +52,8 @@ def serve(database_url: str, *, workers: int, threads: int = 1, env: dict | None
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", str(threads), "--timeout", "120",
                "--log-level", "warning", app]  # fmt: skip
+    if connections_per_worker is not None:
+        command[-1:-1] = ["--worker-connections", str(connections_per_worker)]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     try:
         _wait_until_up(base_url, server)
