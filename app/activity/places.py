@@ -4,7 +4,7 @@ agenda and on its choice in the form; and the places line of each card on the pr
 
 A registration, a cancellation or a workshop choice moves only the event's places counter
 (app/calendar/stamps.py), so the rendered page is kept and these alone are made again — a
-handful of short queries and five small macros (templates/activity/_places.html, which the
+handful of short queries and the small macros of templates/activity/_places.html (which the
 page itself renders through the same macros) instead of the whole page. In a rush, when the
 places change with every registration, the page no longer has to be rendered between two."""
 
@@ -42,17 +42,18 @@ def places_fragments(slug: str) -> dict[str, Markup]:
     return fragments
 
 
-CARD = "places:card:"  # and the event's id: the places line of its card on the programme
+# And the event's id: the places line of its card on the programme (programme/_event_card.html).
+CARD = "places:card:"
 
 
 def card_fragments(names: tuple[str, ...]) -> dict[str, Markup]:
     """The contents of the programme's (or the archive's) card slots `names` now: two queries
     for a page of cards. An event gone from public view since the render keeps its slot empty
     (its going moved the page's own stamp: the page is rendered again on the next request)."""
-    ids = [int(name.removeprefix(CARD)) for name in names if name.startswith(CARD)]
-    events = programme.public_events_by_id(ids)
+    cards = [name for name in names if name.startswith(CARD)]
+    events = programme.public_events_by_id(int(name.removeprefix(CARD)) for name in cards)
     line = _macro("card_line")
-    fragments = {name: Markup("") for name in names}
+    fragments = dict.fromkeys(cards, Markup(""))
     for event_id, availability in summary.availabilities(events).items():
         fragments[f"{CARD}{event_id}"] = line(availability)
     return fragments

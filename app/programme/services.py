@@ -17,13 +17,7 @@ from app.errors import DomainError, NotAllowed, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import ensure_current, lock_row
 from app.programme.models import Accreditation, Event, EventStatus, Theme
-from app.programme.slugs import (
-    TakenMeanwhile,
-    event_slug,
-    insert_with_unique_slug,
-    slugify,
-    unique_slug,
-)
+from app.programme.slugs import TakenMeanwhile, event_slug, insert_with_unique_slug, slugify, unique_slug
 from app.timezones import to_local, utcnow
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)

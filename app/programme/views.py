@@ -58,10 +58,15 @@ def _card_context(events) -> dict:
 LISTING_ARGS = {"thema": r"[a-z0-9-]{0,200}", "soort": r"[a-z]{0,20}", "pagina": r"[1-9][0-9]{0,4}"}
 
 
-def _cached_listing(events_query, template: str):
+def _cached_listing(events_query, template: str, *, places: bool = True):
+    """A listing from the cache, its cards' places lines filled in after a registration. The
+    archive's cards (events over or cancelled) show no places: its page's stamp alone."""
+
     def render():
         return _programme_listing(events_query, template)
 
+    if not places:
+        return serve(lambda: stamps.listing_stamp()[0], render, LISTING_ARGS)
     return serve(stamps.listing_stamp, render, LISTING_ARGS, fill=card_fragments)
 
 
@@ -72,7 +77,7 @@ def index():
 
 @bp.route("/archief")
 def archive():
-    return _cached_listing(services.past_events, "programme/archive.html")
+    return _cached_listing(services.past_events, "programme/archive.html", places=False)
 
 
 @bp.route("/activiteiten/<slug>")

@@ -124,20 +124,23 @@ def test_every_state_of_a_programme_card_is_filled_in_as_a_render_shows_it(
 ):
     """The programme's cards keep the page: a registration fills in their places lines again
     (open, almost full, full, no maximum, not yet open, closed, cancelled), on a filtered
-    listing too; the archive's cards, which show no places, stay what a render shows."""
+    listing, a second page and in English too; the archive's cards show no places, so its page
+    does not follow registrations at all."""
     now = utcnow()
+    app.config["PROGRAMME_PAGE_SIZE"] = 4
     open_one = make_event(capacity=40)
-    almost = make_event(capacity=7)
+    almost = make_event(capacity=7, kind="themadag")
     for name in ("Anna", "Bert"):
         register(almost, name)
     make_event(capacity=None)
     make_event(registration_opens_at=now + timedelta(days=2))
     make_event(registration_closes_at=now - timedelta(hours=1))
-    make_event(status="cancelled")
+    make_event(status="cancelled", capacity=30)
     make_event(starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=3, hours=-2))
-    urls = ("/", "/?soort=kenniscafe", "/archief")
-    before = {url: cached(client, url) for url in urls}
-    assert "Bijna vol: nog 5 plaatsen vrij" in before["/"]
+    urls = ("/", "/?soort=themadag", "/?pagina=2")
+    before = {url: cached(client, url) for url in (*urls, "/archief")}
+    assert "Bijna vol: nog 5 plaatsen vrij" in before["/?soort=themadag"]
+    assert "Aanmelden gesloten" in before["/?pagina=2"]
     register(open_one, "Cor")
     register(almost, "Dirk")
     for url in urls:
@@ -145,11 +148,19 @@ def test_every_state_of_a_programme_card_is_filled_in_as_a_render_shows_it(
         assert (response.headers["X-Page-Cache"], response.headers["X-Page-Slots"]) == (
             "hit", "filled")  # fmt: skip
         assert_current(app, client, url)
+    archive = client.get("/archief")
+    assert archive.headers["X-Page-Cache"] == "hit" and "X-Page-Slots" not in archive.headers
+    assert_current(app, client, "/archief")
     body = client.get("/").get_data(as_text=True)
     assert "Nog 39 plaatsen vrij" in body and "Bijna vol: nog 4 plaatsen vrij" in body
     for name in ("Eva", "Fien", "Gijs", "Hans"):
         register(almost, name)
     assert "Vol — wachtlijst" in assert_current(app, client, "/")
+    client.post("/taal", data={"taal": "en", "next": "/"})
+    cached(client, "/")
+    register(open_one, "Eef")
+    assert client.get("/").headers["X-Page-Slots"] == "filled"
+    assert "38 places left" in assert_current(app, client, "/")
 
 
 def test_the_programme_after_a_registration_is_its_stamp_and_two_queries(client, make_event,
