@@ -17,7 +17,13 @@ from app.errors import DomainError, NotAllowed, NotFoundHere, StateConflict
 from app.extensions import db
 from app.locking import ensure_current, lock_row
 from app.programme.models import Accreditation, Event, EventStatus, Theme
-from app.programme.slugs import TakenMeanwhile, event_slug, insert_with_unique_slug, slugify, unique_slug
+from app.programme.slugs import (
+    TakenMeanwhile,
+    event_slug,
+    insert_with_unique_slug,
+    slugify,
+    unique_slug,
+)
 from app.timezones import to_local, utcnow
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -99,10 +105,7 @@ def past_events(theme: Theme | None = None, kind: str | None = None) -> sa.Selec
 
 def public_events_by_id(ids: Iterable[int]) -> list[Event]:
     """These events, those the public may see, without their themes (their places alone)."""
-    ids = sorted(set(ids))
-    if not ids:
-        return []
-    query = sa.select(Event).where(Event.id.in_(ids), Event.status.in_(PUBLIC_STATUSES))
+    query = sa.select(Event).where(Event.id.in_(set(ids)), Event.status.in_(PUBLIC_STATUSES))
     return list(db.session.scalars(query))
 
 
