@@ -3,12 +3,16 @@ Every GET answers with a strong ETag (304 on If-None-Match) and may be cached fo
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 
 from app.api import queries, responses, schemas
 from app.api.spec import endpoints, openapi_document
 from app.links import external_url
+from app.pages.cache import visitor_etag
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 responses.install(bp)
@@ -82,5 +86,10 @@ def documentation():
         embed_css=external_url("static", filename="kennisagenda-embed.css"),
         example_theme=next((t.slug for t in queries.all_themes()), "jeugd-en-gezin"),
     )
-    # Private: the page carries the visitor's session (language, CSRF token).
-    return responses.conditional(current_app.make_response(page), "private, max-age=60")
+    # Private: the page carries the visitor's session (language, CSRF token). The token is
+    # signed anew every second, so the ETag is of the page without it (and of its seed).
+    response = current_app.make_response(page)
+    response.headers["Cache-Control"] = "private, max-age=60"
+    without_token = hashlib.sha256(page.replace(generate_csrf(), "").encode()).hexdigest()
+    response.set_etag(visitor_etag(without_token))
+    return response.make_conditional(request)

@@ -180,7 +180,7 @@ def serve(stamp: Callable[[], str | tuple[str, str] | None], render: Callable,
     if slots_state is not None:
         response.headers["X-Page-Slots"] = slots_state
     if not g.get("page_cache_flashes_shown"):
-        response.set_etag(_etag(slots_stamp or page_stamp, key))
+        response.set_etag(visitor_etag(f"{slots_stamp or page_stamp}|{key}"))
         if _CONDITIONAL.intersection(request.environ):  # else there is nothing to answer 304 to
             response.make_conditional(request)
     return response
@@ -275,10 +275,11 @@ def _fill(parts: tuple, own: dict | None = None) -> bytes:
     return b"".join(slots.get(part, b"") if isinstance(part, str) else part for part in parts)
 
 
-def _etag(page_stamp: str, key: str) -> str:
-    """Also the visitor's own CSRF seed, and the half of the token's lifetime we are in: a
-    copy a browser revalidates holds a token that is still good."""
+def visitor_etag(page: str) -> str:
+    """The ETag of a page (what identifies it, without the visitor's token) that carries the
+    visitor's CSRF token: also their CSRF seed, and the half of the token's lifetime we are in,
+    so a copy a browser revalidates holds a token that is still good."""
     limit = current_app.config.get("WTF_CSRF_TIME_LIMIT") or 0
     half = int(time.time() // (limit / 2)) if limit else 0
     seed = session.get(CSRF_FIELD, "")
-    return hashlib.sha256(f"{page_stamp}|{key}|{seed}|{half}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{page}|{seed}|{half}".encode()).hexdigest()[:32]
