@@ -20,6 +20,8 @@ from app.demo_registrations import load_demo_registrations
 from app.extensions import db
 from app.programme import services as programme
 from app.programme.models import Event, EventKind, Theme
+from app.programme.slugs import slugify
+from app.programme.themes import create_theme
 from app.timezones import AMSTERDAM, utcnow
 
 DEMO_PASSWORD = "demo-wachtwoord"
@@ -331,9 +333,9 @@ def load_demo_data() -> tuple[int, int, int]:
 
     themes = {}
     for details in DEMO_THEMES:
-        slug = programme.slugify(details["name"])
+        slug = slugify(details["name"])
         theme = db.session.scalar(sa.select(Theme).where(Theme.slug == slug))
-        themes[slug] = theme or programme.create_theme(details)
+        themes[slug] = theme or create_theme(details)
 
     events_created = 0
     for spec in _demo_events(themes):

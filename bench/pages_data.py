@@ -96,9 +96,10 @@ def programme(owner, around: datetime, others: int) -> list:
     three themes."""
     from app.extensions import db
     from app.programme import services as programme
+    from app.programme.themes import create_theme
 
     names = ("Jeugdhulp in de wijk", "Armoede en schulden", "Wonen en zorg")
-    themes = [programme.create_theme({"name": name, "description": f"Alles over {name.lower()}."})
+    themes = [create_theme({"name": name, "description": f"Alles over {name.lower()}."})
               for name in names]  # fmt: skip
     for i in range(others):
         starts_at = around + timedelta(days=i * 3 - 20, hours=i % 3)

@@ -32,6 +32,7 @@ from app.pages import stamps as page_stamps
 from app.pages.cache import clear as clear_pages
 from app.programme import services as programme
 from app.programme.models import EventKind
+from app.programme.themes import create_theme
 from app.registration import consents
 from app.registration import services as registration_services
 from app.registration.services import RegistrationDetails
@@ -269,7 +270,7 @@ def make_user(app):
 @pytest.fixture
 def make_theme(app):
     def make(name: str | None = None, **details):
-        theme = programme.create_theme({"name": name or f"Thema {next(_sequence)}", **details})
+        theme = create_theme({"name": name or f"Thema {next(_sequence)}", **details})
         db.session.commit()
         return theme
 

@@ -11,6 +11,7 @@ from app.attendance.services import set_desk_staff
 from app.extensions import db
 from app.programme import services as programme
 from app.programme.models import Event, EventKind
+from app.programme.slugs import slugify
 from app.registration import services as registration_services
 from app.registration.services import RegistrationDetails
 from app.timezones import utcnow
@@ -38,7 +39,7 @@ def desk_demo(organiser: User) -> Event:
     db.session.flush()
     everyone = [
         RegistrationDetails(name=name, organisation=organisation,
-                            email=programme.slugify(name).replace("-", ".") + "@voorbeeld.example")
+                            email=slugify(name).replace("-", ".") + "@voorbeeld.example")
         for name, organisation in DESK_DEMO_PEOPLE
     ]  # fmt: skip
     # Every person before the event's lock, which the first registration takes (see person_for).

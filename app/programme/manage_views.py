@@ -15,6 +15,7 @@ from app.extensions import db
 from app.forms import accepted, render_form, seen_version
 from app.programme import services
 from app.programme.forms import AccreditationForm, DuplicateEventForm, EventForm, ThemeForm
+from app.programme.themes import create_theme, update_theme
 from app.registration import listing
 
 bp = Blueprint("programme_manage", __name__, url_prefix="/beheer")
@@ -220,9 +221,7 @@ def themes():
 @admin_required
 def new_theme():
     form = ThemeForm()
-    if form.validate_on_submit() and accepted(
-        form, "name", lambda: services.create_theme(form.data)
-    ):
+    if form.validate_on_submit() and accepted(form, "name", lambda: create_theme(form.data)):
         db.session.commit()
         flash(_("Thema aangemaakt."), "success")
         return redirect(url_for(".themes"))
@@ -234,9 +233,7 @@ def new_theme():
 def edit_theme(slug: str):
     theme = services.theme_by_slug(slug)
     form = ThemeForm(obj=theme)
-    if form.validate_on_submit() and accepted(
-        form, "name", lambda: services.update_theme(theme, form.data)
-    ):
+    if form.validate_on_submit() and accepted(form, "name", lambda: update_theme(theme, form.data)):
         db.session.commit()
         flash(_("Thema bijgewerkt."), "success")
         return redirect(url_for(".themes"))

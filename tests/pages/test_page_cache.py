@@ -16,6 +16,7 @@ from app.knowledge import materials
 from app.knowledge.materials import MaterialDetails
 from app.pages import stamps
 from app.programme import services as programme
+from app.programme.themes import update_theme
 from app.registration import questions
 from app.registration import services as registration
 from app.timezones import utcnow
@@ -190,7 +191,7 @@ def test_other_changes_show_on_the_next_request(app, client, make_event, make_th
         activity.cancel_event(event)
         expected = "Deze activiteit gaat niet door."
     elif change == "rename_theme":
-        programme.update_theme(theme, {"name": "Armoede en schulden"})
+        update_theme(theme, {"name": "Armoede en schulden"})
         expected = "Armoede en schulden"
     elif change == "add_question":
         questions.add_question(event, "Welke casus neemt u mee?", "text", [], False)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app.errors import DomainError, NotAllowed, StateConflict
 from app.extensions import db
 from app.programme import services
+from app.programme.themes import create_theme
 from app.timezones import utcnow
 
 
@@ -136,4 +137,4 @@ def test_theme_slug_is_derived_from_its_name_and_unique(make_theme):
 def test_a_theme_name_that_is_taken_is_refused(make_theme):
     make_theme("Intergenerationele overdracht")
     with pytest.raises(DomainError):
-        services.create_theme({"name": "intergenerationele Overdracht "})
+        create_theme({"name": "intergenerationele Overdracht "})
